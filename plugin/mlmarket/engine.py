@@ -1,0 +1,91 @@
+"""Runs rules over stacks: one pass over the resources, one result per (rule, resource)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mlmarket.model import Resource, Stack, Verdict
+from mlmarket.rules.base import Rule
+
+
+@dataclass(frozen=True)
+class Result:
+    rule_id: str
+    title: str
+    severity: str
+    address: str
+    verdict: Verdict
+    message: str
+    file: str | None
+    line: int | None
+    resource_type: str
+    docs_url: str = ""
+    skip_reason: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "severity": self.severity,
+            "address": self.address,
+            "verdict": self.verdict.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "resource_type": self.resource_type,
+        }
+
+
+def evaluate(stack: Stack, rules: Iterable[Rule], skips: dict[str, str] | None = None) -> list[Result]:
+    """Judge every resource of `stack`; `skips` are configuration-wide skips (rule ID -> reason)."""
+    by_type: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for resource_type in rule.metadata.resource_types:
+            by_type.setdefault(resource_type, []).append(rule)
+    results: list[Result] = []
+    for resource in stack.resources:
+        for rule in by_type.get(resource.type, ()):
+            result = _judge(rule, resource, stack, skips or {})
+            if result is not None:
+                results.append(result)
+    return results
+
+
+def _judge(rule: Rule, resource: Resource, stack: Stack, skips: dict[str, str]) -> Result | None:
+    meta = rule.metadata
+    skip_reason = resource.skips.get(meta.id, skips.get(meta.id))
+    if skip_reason is not None:
+        message = f"skipped: {skip_reason}" if skip_reason else "skipped without a reason"
+        return _result(rule, resource, Verdict.SKIPPED, message, skip_reason)
+    try:
+        finding = rule.evaluate(resource, stack)
+    except Exception as error:  # a rule that raises must fail closed, never vanish
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        return _result(
+            rule, resource, Verdict.FAILED, f"rule error ({type(error).__name__} at {where}): {error}"
+        )
+    if finding is None:
+        return None
+    return _result(rule, resource, finding.verdict, finding.message)
+
+
+def _result(
+    rule: Rule, resource: Resource, verdict: Verdict, message: str, skip: str | None = None
+) -> Result:
+    meta = rule.metadata
+    return Result(
+        rule_id=meta.id,
+        title=meta.title,
+        severity=meta.severity,
+        address=resource.address,
+        verdict=verdict,
+        message=message,
+        file=resource.file,
+        line=resource.line,
+        resource_type=resource.type,
+        docs_url=meta.docs_url,
+        skip_reason=skip,
+    )
