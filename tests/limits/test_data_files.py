@@ -194,6 +194,10 @@ GENERATORS = [
 
 
 def generator_python() -> str:
+    """The generators' own environment: MLMARKET_GENERATOR_PYTHON (set by .ci/run), a local gen-venv, or ours."""
+    configured = os.environ.get("MLMARKET_GENERATOR_PYTHON")
+    if configured:
+        return configured
     return str(GEN_VENV_PYTHON) if GEN_VENV_PYTHON.exists() else sys.executable
 
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
+import re
 from functools import cache
 
 from mlmarket.rules.base import Rule
 
-RULE_IDS: tuple[str, ...] = ("CKV_MLM_009",)
+_RULE_MODULE = re.compile(r"^ckv_mlm_[0-9]{3}$")
+
+
+@cache
+def rule_ids() -> tuple[str, ...]:
+    """Every rule module in this package, in ID order (a module per rule, so adding one edits nothing else)."""
+    names = (m.name for m in pkgutil.iter_modules(__path__) if _RULE_MODULE.match(m.name))
+    return tuple(sorted(name.upper() for name in names))
 
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
     rules = []
-    for rule_id in RULE_IDS:
+    for rule_id in rule_ids():
         module = importlib.import_module(f"mlmarket.rules.{rule_id.lower()}")
         rules.append(getattr(module, rule_id)())
     return tuple(rules)

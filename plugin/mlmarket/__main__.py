@@ -1,0 +1,5 @@
+import sys
+
+from mlmarket.cli import main
+
+sys.exit(main())

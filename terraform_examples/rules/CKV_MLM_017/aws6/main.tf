@@ -1,0 +1,164 @@
+# CKV_MLM_017 (model package can be certified) with hashicorp/aws 6.x: algorithms
+# certified for Marketplace with and without a validation_specification, and one not
+# certified (then nothing is required).
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "mock_access_key"
+  secret_key                  = "mock_secret_key"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+resource "aws_s3_bucket" "support_validation_data" {
+  bucket = "mlmarket-017-validation-data-111122223333"
+}
+
+resource "aws_sagemaker_algorithm" "pass_certified_with_validation" {
+  algorithm_name          = "mlmarket-017-v6-pass-certified-with-validation"
+  certify_for_marketplace = true
+
+  training_specification {
+    training_image                    = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+    supported_training_instance_types = ["ml.m5.xlarge"]
+
+    training_channels {
+      name                    = "train"
+      supported_content_types = ["text/csv"]
+      supported_input_modes   = ["File"]
+    }
+  }
+
+  inference_specification {
+    supported_content_types                     = ["text/csv"]
+    supported_response_mime_types               = ["text/csv"]
+    supported_realtime_inference_instance_types = ["ml.m5.xlarge"]
+    supported_transform_instance_types          = ["ml.m5.xlarge"]
+
+    containers {
+      image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
+    }
+  }
+
+  validation_specification {
+    validation_role = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-validation"
+
+    validation_profiles {
+      profile_name = "validation"
+
+      training_job_definition {
+        training_input_mode = "File"
+
+        input_data_config {
+          channel_name = "train"
+          content_type = "text/csv"
+
+          data_source {
+            s3_data_source {
+              s3_data_type = "S3Prefix"
+              s3_uri       = "s3://${aws_s3_bucket.support_validation_data.bucket}/train/"
+            }
+          }
+        }
+        output_data_config {
+          s3_output_path = "s3://${aws_s3_bucket.support_validation_data.bucket}/training-output/"
+        }
+        resource_config {
+          instance_type     = "ml.m5.xlarge"
+          instance_count    = 1
+          volume_size_in_gb = 30
+        }
+        stopping_condition {
+          max_runtime_in_seconds = 3600
+        }
+      }
+
+      transform_job_definition {
+        max_payload_in_mb = 6
+
+        transform_input {
+          content_type = "text/csv"
+
+          data_source {
+            s3_data_source {
+              s3_data_type = "S3Prefix"
+              s3_uri       = "s3://${aws_s3_bucket.support_validation_data.bucket}/transform-input/"
+            }
+          }
+        }
+        transform_output {
+          s3_output_path = "s3://${aws_s3_bucket.support_validation_data.bucket}/transform-output/"
+        }
+        transform_resources {
+          instance_type  = "ml.m5.xlarge"
+          instance_count = 1
+        }
+      }
+    }
+  }
+}
+
+resource "aws_sagemaker_algorithm" "fail_certified_without_validation" {
+  algorithm_name          = "mlmarket-017-v6-fail-certified-without-validation"
+  certify_for_marketplace = true
+
+  training_specification {
+    training_image                    = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+    supported_training_instance_types = ["ml.m5.xlarge"]
+
+    training_channels {
+      name                    = "train"
+      supported_content_types = ["text/csv"]
+      supported_input_modes   = ["File"]
+    }
+  }
+
+  inference_specification {
+    supported_content_types                     = ["text/csv"]
+    supported_response_mime_types               = ["text/csv"]
+    supported_realtime_inference_instance_types = ["ml.m5.xlarge"]
+    supported_transform_instance_types          = ["ml.m5.xlarge"]
+
+    containers {
+      image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
+    }
+  }
+}
+
+resource "aws_sagemaker_algorithm" "pass_not_certified" {
+  algorithm_name          = "mlmarket-017-v6-pass-not-certified"
+  certify_for_marketplace = false
+
+  training_specification {
+    training_image                    = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+    supported_training_instance_types = ["ml.m5.xlarge"]
+
+    training_channels {
+      name                    = "train"
+      supported_content_types = ["text/csv"]
+      supported_input_modes   = ["File"]
+    }
+  }
+
+  inference_specification {
+    supported_content_types                     = ["text/csv"]
+    supported_response_mime_types               = ["text/csv"]
+    supported_realtime_inference_instance_types = ["ml.m5.xlarge"]
+    supported_transform_instance_types          = ["ml.m5.xlarge"]
+
+    containers {
+      image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
+    }
+  }
+}

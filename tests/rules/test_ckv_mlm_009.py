@@ -1,0 +1,52 @@
+"""CKV_MLM_009: no serverless inference."""
+
+from __future__ import annotations
+
+from support import judge, resource, stack
+
+from mlmarket.model import Unknown, Verdict
+
+RULE = "CKV_MLM_009"
+TYPE = "aws_sagemaker_endpoint_configuration"
+
+
+def variant(**extra):
+    return {"variant_name": "primary", "model_name": "m", **extra}
+
+
+def test_exact_verdicts_at_the_boundaries():
+    results = judge(
+        RULE,
+        stack(
+            resource(TYPE, "pass_instances", {"production_variants": [variant(instance_type="ml.m5.xlarge")]}),
+            resource(TYPE, "pass_empty_serverless_block", {"production_variants": [variant(serverless_config=[])]}),
+            resource(TYPE, "pass_no_variants", {}),
+            resource(TYPE, "fail_serverless",
+                     {"production_variants": [variant(serverless_config=[{"max_concurrency": 1}])]}),
+            resource(TYPE, "fail_shadow_serverless", {
+                "production_variants": [variant(instance_type="ml.m5.xlarge")],
+                "shadow_production_variants": [variant(variant_name="shadow",
+                                                       serverless_config={"memory_size_in_mb": 2048})],
+            }),
+            resource(TYPE, "unknown_variants", {"production_variants": Unknown("known only after apply")}),
+        ),
+    )
+    assert {a: r.verdict for a, r in results.items()} == {
+        f"{TYPE}.pass_instances": Verdict.PASSED,
+        f"{TYPE}.pass_empty_serverless_block": Verdict.PASSED,
+        f"{TYPE}.pass_no_variants": Verdict.PASSED,
+        f"{TYPE}.fail_serverless": Verdict.FAILED,
+        f"{TYPE}.fail_shadow_serverless": Verdict.FAILED,
+        f"{TYPE}.unknown_variants": Verdict.UNKNOWN,
+    }
+    assert results[f"{TYPE}.fail_serverless"].message == (
+        "production_variants[0] (variant 'primary') uses serverless_config; "
+        "Marketplace supports only instance-based variants"
+    )
+    assert results[f"{TYPE}.fail_shadow_serverless"].message == (
+        "shadow_production_variants[0] (variant 'shadow') uses serverless_config; "
+        "Marketplace supports only instance-based variants"
+    )
+    assert results[f"{TYPE}.unknown_variants"].message == (
+        "production_variants cannot be read before apply: known only after apply"
+    )

@@ -1,0 +1,156 @@
+"""The `mlmarket` command as users run it: exit codes, the JSON report, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from support import EXAMPLES, REPO, run_cli
+
+SERVERLESS = EXAMPLES / "serverless_endpoint"
+COMPLIANT = EXAMPLES / "compliant_endpoint"
+REPORT_SCHEMA = json.loads((REPO / "policies/schemas/report.schema.json").read_text())
+
+
+def scan_json(*args: str) -> tuple[int, dict]:
+    result = run_cli("scan", *args, "--format", "json")
+    assert result.stderr == ""
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, REPORT_SCHEMA)
+    return result.returncode, document
+
+
+def rule_verdicts(document: dict, rule_id: str) -> dict[str, str]:
+    return {r["address"]: r["verdict"] for r in document["results"] if r["rule_id"] == rule_id}
+
+
+@pytest.mark.parametrize("target", [SERVERLESS, SERVERLESS / "plan.json"], ids=["directory", "plan"])
+def test_serverless_example_fails_with_exit_code_1(target):
+    code, document = scan_json(str(target))
+    assert code == 1
+    assert rule_verdicts(document, "CKV_MLM_009") == {
+        "aws_sagemaker_endpoint_configuration.serverless": "FAILED",
+        "aws_sagemaker_endpoint_configuration.instances": "PASSED",
+    }
+
+
+@pytest.mark.parametrize("target", [COMPLIANT, COMPLIANT / "plan.json"], ids=["directory", "plan"])
+def test_compliant_example_passes_with_exit_code_0(target):
+    code, document = scan_json(str(target))
+    assert code == 0
+    assert document["summary"]["failed"] == 0
+    assert document["summary"]["unknown"] == 0
+    assert rule_verdicts(document, "CKV_MLM_009") == {"aws_sagemaker_endpoint_configuration.this": "PASSED"}
+
+
+def test_directory_and_plan_agree_on_the_serverless_example():
+    _, from_directory = scan_json(str(SERVERLESS))
+    _, from_plan = scan_json(str(SERVERLESS / "plan.json"))
+    as_set = lambda d: {(r["rule_id"], r["address"], r["verdict"]) for r in d["results"]}  # noqa: E731
+    assert as_set(from_directory) == as_set(from_plan)
+
+
+def test_json_result_fields_are_those_of_design_md():
+    _, document = scan_json(str(SERVERLESS / "plan.json"))
+    failed = [r for r in document["results"] if r["verdict"] == "FAILED" and r["rule_id"] == "CKV_MLM_009"]
+    assert failed == [{
+        "rule_id": "CKV_MLM_009",
+        "title": "Endpoint configurations use instance-based variants, not serverless inference",
+        "severity": "HIGH",
+        "address": "aws_sagemaker_endpoint_configuration.serverless",
+        "verdict": "FAILED",
+        "message": "production_variants[0] (variant 'primary') uses serverless_config; "
+                   "Marketplace supports only instance-based variants",
+        "file": "terraform_examples/serverless_endpoint/plan.json",
+        "line": None,
+        "resource_type": "aws_sagemaker_endpoint_configuration",
+    }]
+
+
+def test_unknown_fails_only_with_strict(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+        'resource "aws_sagemaker_endpoint_configuration" "e" {\n  name = "e"\n'
+        '  dynamic "production_variants" {\n    for_each = aws_s3_bucket.b.arn\n'
+        '    content {\n      variant_name = "a"\n    }\n  }\n}\n'
+    )
+    relaxed = run_cli("scan", str(tmp_path), "--seller-account", "111122223333", "--format", "json")
+    document = json.loads(relaxed.stdout)
+    assert rule_verdicts(document, "CKV_MLM_009") == {"aws_sagemaker_endpoint_configuration.e": "UNKNOWN"}
+    assert document["summary"]["failed"] == 0
+    assert relaxed.returncode == 0
+    strict = run_cli("scan", str(tmp_path), "--seller-account", "111122223333", "--strict", "--format", "json")
+    assert strict.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b'{"format_version": "1.2", "planned_values": {', "invalid JSON"),
+        (b"PK\x03\x04binary", "this is a binary Terraform plan"),
+        (b'{"version": 4, "serial": 1, "lineage": "x", "resources": []}', "this is a Terraform state file"),
+        (b'{"format_version": "2.0", "planned_values": {}}', "unsupported plan format_version '2.0'"),
+        (b'{"planned_values": {}}', "no format_version"),
+        (b"[1, 2]", "expected a Terraform plan JSON object, found a JSON list"),
+        (b'{"format_version": "1.2", "errored": true, "planned_values": {}}', "the plan errored"),
+    ],
+)
+def test_bad_plans_exit_2_with_one_line_naming_the_file(tmp_path, content, expected):
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(content)
+    result = run_cli("scan", str(plan))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"mlmarket: error: {plan}")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_exits_2():
+    result = run_cli("scan", "does/not/exist")
+    assert (result.returncode, result.stderr) == (2, "mlmarket: error: does/not/exist: no such file or directory\n")
+
+
+def test_invalid_hcl_names_file_and_line(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_sagemaker_model" "m" {\n  name = \n}\n')
+    result = run_cli("scan", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"mlmarket: error: {tmp_path}/main.tf:")
+    assert "invalid HCL" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_bad_seller_account_is_a_usage_error():
+    result = run_cli("scan", str(SERVERLESS), "--seller-account", "12345")
+    assert (result.returncode, result.stderr) == (
+        2, "mlmarket: error: --seller-account '12345' is not a 12-digit AWS account ID\n")
+
+
+def test_limits_json_exposes_every_limit():
+    result = run_cli("limits", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["constants"] == {
+        "BATCH_MAX_INVOCATION_SECONDS": 3600,
+        "BATCH_MAX_PAYLOAD_MB": 100,
+        "BATCH_VOLUME_GB": 30,
+        "DEFAULT_IMAGE_SIZE_BUDGET_GIB": 10,
+        "ECR_MAX_LAYER_MIB": 52000,
+        "ENDPOINT_MAX_INVOCATION_SECONDS": 60,
+        "ENDPOINT_MAX_PAYLOAD_MB": 6,
+        "ENDPOINT_VOLUME_MAX_GB": 512,
+        "ENDPOINT_VOLUME_MIN_GB": 1,
+        "SPOT_MAX_WAIT_SECONDS": 3600,
+    }
+    assert len(data["datasets"]["publishing_regions.json"]["regions"]) == 17
+
+
+def test_checks_dir_prints_the_external_checks_folder():
+    from mlmarket.checkov_plugin import checks_dir
+
+    result = run_cli("checks-dir")
+    assert (result.returncode, result.stdout) == (0, checks_dir() + "\n")
