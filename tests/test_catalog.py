@@ -11,10 +11,10 @@ import sys
 
 import jsonschema
 import pytest
-from support import EXAMPLES, REPO
 
 from mlmarket.checkov_plugin import checks_dir
 from mlmarket.rules import all_rules, rule_ids
+from support import EXAMPLES, REPO
 
 CATALOG = tuple(f"CKV_MLM_{n:03d}" for n in range(1, 18))
 SCHEMA = json.loads((REPO / "policies/schemas/rule-metadata.schema.json").read_text())

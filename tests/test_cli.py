@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+
 from support import EXAMPLES, REPO, run_cli
 
 SERVERLESS = EXAMPLES / "serverless_endpoint"

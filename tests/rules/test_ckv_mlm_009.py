@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from support import judge, resource, stack
-
 from mlmarket.model import Unknown, Verdict
+from support import judge, resource, stack
 
 RULE = "CKV_MLM_009"
 TYPE = "aws_sagemaker_endpoint_configuration"

@@ -20,9 +20,7 @@ class CKV_MLM_001(Rule):
         id="CKV_MLM_001",
         title="SageMaker containers run with network isolation enabled",
         severity="HIGH",
-        guide_section=(
-            "Service restrictions and quotas for machine learning products: Network isolation"
-        ),
+        guide_section="Service restrictions and quotas for machine learning products: Network isolation",
         risk=(
             "Marketplace runs the training and inference containers of an ML product without network "
             "access. A container built and tested with network access (downloading weights or packages, "
@@ -86,9 +84,7 @@ def _judge_pipeline(resource: Resource) -> Finding | None:
     for step in steps:
         args = step.arguments
         if step.type in ("Training", "Model"):
-            findings.append(
-                _judge_setting(args.get("EnableNetworkIsolation"), f"{step.label} EnableNetworkIsolation")
-            )
+            findings.append(_judge_setting(args.get("EnableNetworkIsolation"), f"{step.label} EnableNetworkIsolation"))
         elif step.type == "Tuning":
             findings.extend(_judge_tuning_step(args, step.label))
     if not findings:

@@ -17,9 +17,7 @@ class CKV_MLM_002(Rule):
         id="CKV_MLM_002",
         title="Container images are stored in private Amazon ECR",
         severity="CRITICAL",
-        guide_section=(
-            "Service restrictions and quotas for machine learning products: Docker images and AWS accounts"
-        ),
+        guide_section="Service restrictions and quotas for machine learning products: Docker images and AWS accounts",
         risk=(
             "Marketplace publishes only images stored in a private Amazon ECR repository: an image on "
             "Docker Hub, Amazon ECR Public, GHCR or any other registry, or one pulled from a private "

@@ -15,9 +15,7 @@ class CKV_MLM_003(Rule):
         id="CKV_MLM_003",
         title="Container images are in the seller's own Amazon ECR registry",
         severity="CRITICAL",
-        guide_section=(
-            "Service restrictions and quotas for machine learning products: Docker images and AWS accounts"
-        ),
+        guide_section="Service restrictions and quotas for machine learning products: Docker images and AWS accounts",
         risk=(
             "Marketplace publishes only images stored in ECR repositories owned by the seller's AWS "
             "account. An image in another account's registry (a partner's, a shared tooling account's, "

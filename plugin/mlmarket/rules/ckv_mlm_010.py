@@ -67,7 +67,9 @@ def _judge_package(resource: Resource) -> Finding:
             )
     if not findings:
         return passed("no batch transform validation profile")
-    return worst(findings, f"every validation transform job stays within the {limits.BATCH_MAX_PAYLOAD_MB} MB batch limit")
+    return worst(
+        findings, f"every validation transform job stays within the {limits.BATCH_MAX_PAYLOAD_MB} MB batch limit"
+    )
 
 
 def _judge_pipeline(resource: Resource) -> Finding | None:
@@ -94,7 +96,9 @@ def _judge_payload(where: str, *, payload: Any, concurrency: Any, payload_name: 
     limit = limits.BATCH_MAX_PAYLOAD_MB
     payload_mb = as_number(payload)
     if isinstance(payload_mb, Unknown):
-        return unknown(f"{where} {payload_name} cannot be checked against the {limit} MB batch limit: {payload_mb.reason}")
+        return unknown(
+            f"{where} {payload_name} cannot be checked against the {limit} MB batch limit: {payload_mb.reason}"
+        )
     if payload_mb is None:
         payload_mb = SAGEMAKER_DEFAULT_MAX_PAYLOAD_MB
         payload_text = f"{describe_number(payload_mb)} (SageMaker's default {payload_name})"

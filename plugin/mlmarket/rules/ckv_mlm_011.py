@@ -17,9 +17,7 @@ class CKV_MLM_011(Rule):
         id="CKV_MLM_011",
         title=f"Batch transform invocations time out within {limits.BATCH_MAX_INVOCATION_SECONDS} seconds",
         severity="HIGH",
-        guide_section=(
-            "Service restrictions and quotas for machine learning products: Processing time for inference"
-        ),
+        guide_section=("Service restrictions and quotas for machine learning products: Processing time for inference"),
         risk=(
             f"AWS Marketplace allows one batch transform invocation at most {limits.BATCH_MAX_INVOCATION_SECONDS} "
             "seconds. A Transform step that waits longer for the container relies on a time the "
@@ -28,8 +26,8 @@ class CKV_MLM_011(Rule):
         remediation=(
             f"Keep `ModelClientConfig.InvocationsTimeoutInSeconds` at or below "
             f"{limits.BATCH_MAX_INVOCATION_SECONDS} (or leave it out to get SageMaker's default):\n\n"
-            "```hcl\nresource \"aws_sagemaker_pipeline\" \"this\" {\n  # ...\n"
-            "  pipeline_definition = jsonencode({\n    Version = \"2020-12-01\"\n    Steps = [{\n"
+            '```hcl\nresource "aws_sagemaker_pipeline" "this" {\n  # ...\n'
+            '  pipeline_definition = jsonencode({\n    Version = "2020-12-01"\n    Steps = [{\n'
             '      Name = "BatchTransform"\n      Type = "Transform"\n      Arguments = {\n'
             "        # ModelName, TransformInput, TransformOutput, TransformResources ...\n"
             f"        ModelClientConfig = {{ InvocationsTimeoutInSeconds = {limits.BATCH_MAX_INVOCATION_SECONDS} }}\n"
@@ -61,7 +59,6 @@ def _judge_step(step: PipelineStep) -> Finding:
         )
     if timeout is not None and timeout > limit:
         return failed(
-            f"{step.label} {_TIMEOUT_NAME} is {describe_number(timeout)}, over the {limit} s batch invocation "
-            "limit"
+            f"{step.label} {_TIMEOUT_NAME} is {describe_number(timeout)}, over the {limit} s batch invocation limit"
         )
     return passed(f"{step.label} {_TIMEOUT_NAME} is within the {limit} s batch invocation limit")

@@ -1,7 +1,8 @@
 # CKV_MLM_002 (images live in private Amazon ECR) with hashicorp/aws 5.x: model images
 # in private ECR, Docker Hub, ECR Public and GHCR; a private-registry access mode
 # (image_config "Vpc"); a multi-container model with one public image; an image built
-# from an in-configuration ECR repository; and pipeline Training step images.
+# from an in-configuration ECR repository and one from an in-configuration ECR Public
+# repository; and pipeline Training step images, one of them a pipeline parameter.
 
 terraform {
   required_version = ">= 1.5"
@@ -156,6 +157,51 @@ resource "aws_sagemaker_pipeline" "fail_training_image_docker_hub" {
       Arguments = {
         AlgorithmSpecification = {
           TrainingImage     = "docker.io/acme/model-training:1.0"
+          TrainingInputMode = "File"
+        }
+        RoleArn                = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+        OutputDataConfig       = { S3OutputPath = "s3://mlmarket-training-output-111122223333/002/" }
+        ResourceConfig         = { InstanceType = "ml.m5.xlarge", InstanceCount = 1, VolumeSizeInGB = 30 }
+        StoppingCondition      = { MaxRuntimeInSeconds = 3600 }
+        EnableNetworkIsolation = true
+      }
+    }]
+  })
+}
+
+resource "aws_ecrpublic_repository" "support_public_repository" {
+  repository_name = "mlmarket-002-public-model"
+}
+
+resource "aws_sagemaker_model" "fail_in_config_ecr_public_repository" {
+  name                     = "mlmarket-002-fail-in-config-ecr-public-repository"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+  enable_network_isolation = true
+
+  primary_container {
+    image = "${aws_ecrpublic_repository.support_public_repository.repository_uri}:1.0"
+  }
+}
+
+# The training image is a pipeline parameter, known only when the pipeline runs.
+resource "aws_sagemaker_pipeline" "unknown_training_image_parameter" {
+  pipeline_name         = "mlmarket-002-unknown-training-image-parameter"
+  pipeline_display_name = "mlmarket-002-unknown-training-image-parameter"
+  role_arn              = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-pipeline"
+
+  pipeline_definition = jsonencode({
+    Version = "2020-12-01"
+    Parameters = [{
+      Name         = "TrainingImage"
+      Type         = "String"
+      DefaultValue = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+    }]
+    Steps = [{
+      Name = "Train"
+      Type = "Training"
+      Arguments = {
+        AlgorithmSpecification = {
+          TrainingImage     = { Get = "Parameters.TrainingImage" }
           TrainingInputMode = "File"
         }
         RoleArn                = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"

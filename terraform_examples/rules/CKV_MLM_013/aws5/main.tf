@@ -1,8 +1,8 @@
-# CKV_MLM_013 (own image, not an AWS built-in algorithm or Deep Learning Container)
-# with hashicorp/aws 5.x: a SageMaker built-in XGBoost image from
-# data.aws_sagemaker_prebuilt_ecr_image and written literally, a Deep Learning
-# Container, the seller's own image, an image from an in-configuration ECR repository,
-# and pipeline Training step images.
+# CKV_MLM_013 (the seller's own image, not an AWS built-in algorithm or Deep Learning
+# Container) with hashicorp/aws 5.x: models using the seller's own image, an image from
+# an in-configuration ECR repository, a built-in algorithm image (XGBoost), a Deep
+# Learning Container (PyTorch), an image from the aws_sagemaker_prebuilt_ecr_image data
+# source, and a pipeline Training step on the built-in XGBoost image.
 
 terraform {
   required_version = ">= 1.5"
@@ -23,44 +23,13 @@ provider "aws" {
   skip_metadata_api_check     = true
 }
 
-# Resolved offline by the provider (no AWS call): the built-in XGBoost image of us-east-1.
-data "aws_sagemaker_prebuilt_ecr_image" "support_xgboost" {
-  repository_name = "sagemaker-xgboost"
-  image_tag       = "1.7-1"
-}
-
 resource "aws_ecr_repository" "support_model_repository" {
   name = "mlmarket-013-model"
 }
 
-resource "aws_sagemaker_model" "fail_prebuilt_image_data_source" {
-  name                     = "mlmarket-013-fail-prebuilt-image-data-source"
-  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
-  enable_network_isolation = true
-
-  primary_container {
-    image = data.aws_sagemaker_prebuilt_ecr_image.support_xgboost.registry_path
-  }
-}
-
-resource "aws_sagemaker_model" "fail_builtin_algorithm_image" {
-  name                     = "mlmarket-013-fail-builtin-algorithm-image"
-  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
-  enable_network_isolation = true
-
-  primary_container {
-    image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-  }
-}
-
-resource "aws_sagemaker_model" "fail_deep_learning_container" {
-  name                     = "mlmarket-013-fail-deep-learning-container"
-  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
-  enable_network_isolation = true
-
-  primary_container {
-    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-cpu-py310"
-  }
+data "aws_sagemaker_prebuilt_ecr_image" "support_xgboost" {
+  repository_name = "sagemaker-xgboost"
+  image_tag       = "1.7-1"
 }
 
 resource "aws_sagemaker_model" "pass_own_image" {
@@ -83,34 +52,39 @@ resource "aws_sagemaker_model" "pass_in_config_repository" {
   }
 }
 
-resource "aws_sagemaker_pipeline" "fail_training_deep_learning_container" {
-  pipeline_name         = "mlmarket-013-fail-training-deep-learning-container"
-  pipeline_display_name = "mlmarket-013-fail-training-deep-learning-container"
-  role_arn              = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-pipeline"
+resource "aws_sagemaker_model" "fail_builtin_xgboost" {
+  name                     = "mlmarket-013-fail-builtin-xgboost"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+  enable_network_isolation = true
 
-  pipeline_definition = jsonencode({
-    Version = "2020-12-01"
-    Steps = [{
-      Name = "Train"
-      Type = "Training"
-      Arguments = {
-        AlgorithmSpecification = {
-          TrainingImage     = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-cpu-py310"
-          TrainingInputMode = "File"
-        }
-        RoleArn                = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
-        OutputDataConfig       = { S3OutputPath = "s3://mlmarket-training-output-111122223333/013/" }
-        ResourceConfig         = { InstanceType = "ml.m5.xlarge", InstanceCount = 1, VolumeSizeInGB = 30 }
-        StoppingCondition      = { MaxRuntimeInSeconds = 3600 }
-        EnableNetworkIsolation = true
-      }
-    }]
-  })
+  primary_container {
+    image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+  }
 }
 
-resource "aws_sagemaker_pipeline" "pass_training_own_image" {
-  pipeline_name         = "mlmarket-013-pass-training-own-image"
-  pipeline_display_name = "mlmarket-013-pass-training-own-image"
+resource "aws_sagemaker_model" "fail_deep_learning_container" {
+  name                     = "mlmarket-013-fail-deep-learning-container"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+  enable_network_isolation = true
+
+  primary_container {
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-cpu-py310"
+  }
+}
+
+resource "aws_sagemaker_model" "fail_prebuilt_data_source" {
+  name                     = "mlmarket-013-fail-prebuilt-data-source"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+  enable_network_isolation = true
+
+  primary_container {
+    image = data.aws_sagemaker_prebuilt_ecr_image.support_xgboost.registry_path
+  }
+}
+
+resource "aws_sagemaker_pipeline" "fail_training_step_builtin_xgboost" {
+  pipeline_name         = "mlmarket-013-fail-training-step-builtin-xgboost"
+  pipeline_display_name = "mlmarket-013-fail-training-step-builtin-xgboost"
   role_arn              = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-pipeline"
 
   pipeline_definition = jsonencode({
@@ -120,7 +94,7 @@ resource "aws_sagemaker_pipeline" "pass_training_own_image" {
       Type = "Training"
       Arguments = {
         AlgorithmSpecification = {
-          TrainingImage     = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+          TrainingImage     = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
           TrainingInputMode = "File"
         }
         RoleArn                = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"

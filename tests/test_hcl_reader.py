@@ -1,0 +1,197 @@
+"""The HCL reader: effective regions, variables, modules, references, skips, count/for_each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlmarket.model import Unknown
+from mlmarket.readers.hcl import read_directory
+
+PROVIDERS = '''
+provider "aws" {
+  region = var.region
+}
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+variable "region" {
+  default = "us-east-1"
+}
+'''
+
+
+def write(directory: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return directory
+
+
+def by_address(directory: Path):
+    (stack,) = read_directory(str(directory))
+    return stack, {r.address: r for r in stack.resources}
+
+
+def test_regions_through_default_alias_tfvars_and_modules(tmp_path):
+    write(tmp_path, {
+        "main.tf": PROVIDERS + '''
+resource "aws_sagemaker_model" "east" {
+  name = "east"
+}
+resource "aws_sagemaker_model" "west" {
+  provider = aws.west
+  name     = "west"
+}
+module "in_west" {
+  source    = "./modules/model"
+  providers = { aws = aws.west }
+  name      = "w"
+}
+module "inherits_default" {
+  source = "./modules/model"
+  name   = "d"
+}
+''',
+        "terraform.tfvars": 'region = "eu-west-1"\n',
+        "modules/model/main.tf": '''
+variable "name" {}
+resource "aws_sagemaker_model" "this" {
+  name = var.name
+}
+''',
+    })
+    stack, resources = by_address(tmp_path)
+    assert {a: r.region for a, r in resources.items()} == {
+        "aws_sagemaker_model.east": "eu-west-1",
+        "aws_sagemaker_model.west": "us-west-2",
+        "module.in_west.aws_sagemaker_model.this": "us-west-2",
+        "module.inherits_default.aws_sagemaker_model.this": "eu-west-1",
+    }
+    assert resources["module.in_west.aws_sagemaker_model.this"].get("name") == "w"
+    assert resources["module.in_west.aws_sagemaker_model.this"].file == str(tmp_path / "modules/model/main.tf")
+    assert stack.default_region == "eu-west-1"
+
+
+def test_auto_tfvars_override_terraform_tfvars(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n',
+                     "terraform.tfvars": 'region = "eu-west-1"\n', "z.auto.tfvars": 'region = "ap-south-1"\n'})
+    _, resources = by_address(tmp_path)
+    assert resources["aws_sagemaker_model.m"].region == "ap-south-1"
+
+
+def test_v6_region_argument_wins_over_the_provider(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + '''
+resource "aws_sagemaker_training_job" "t" {
+  region = "eu-central-1"
+}
+'''})
+    _, resources = by_address(tmp_path)
+    assert resources["aws_sagemaker_training_job.t"].region == "eu-central-1"
+
+
+def test_references_become_unknowns_that_keep_their_targets(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + '''
+resource "aws_ecr_repository" "repo" {
+  provider = aws.west
+  name     = "repo"
+}
+resource "aws_sagemaker_model" "m" {
+  primary_container {
+    image = "${aws_ecr_repository.repo.repository_url}:v1"
+  }
+}
+'''})
+    stack, resources = by_address(tmp_path)
+    model = resources["aws_sagemaker_model.m"]
+    image = model.get("primary_container")[0]["image"]
+    assert isinstance(image, Unknown)
+    assert image.references == ("aws_ecr_repository.repo.repository_url",)
+    resolved = stack.resolve_image(image, model)
+    assert (resolved.kind, resolved.region, resolved.origin_address) == (
+        "private_ecr", "us-west-2", "aws_ecr_repository.repo")
+    assert isinstance(resolved.account, Unknown)
+
+
+def test_interpolated_variables_and_jsonencode_resolve(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + '''
+variable "account" {
+  default = "111122223333"
+}
+locals {
+  tag = "v2"
+}
+resource "aws_sagemaker_model" "m" {
+  primary_container {
+    image = "${var.account}.dkr.ecr.${var.region}.amazonaws.com/model:${local.tag}"
+  }
+}
+resource "aws_sagemaker_pipeline" "p" {
+  pipeline_definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{ Name = "train", Type = "Training", Arguments = { EnableNetworkIsolation = true, Count = { Get = "Parameters.N" } } }]
+  })
+}
+'''})
+    _, resources = by_address(tmp_path)
+    assert resources["aws_sagemaker_model.m"].get("primary_container")[0]["image"] == (
+        "111122223333.dkr.ecr.us-east-1.amazonaws.com/model:v2")
+    assert resources["aws_sagemaker_pipeline.p"].get("pipeline_definition") == (
+        '{"Version": "2020-12-01", "Steps": [{"Name": "train", "Type": "Training", '
+        '"Arguments": {"EnableNetworkIsolation": true, "Count": {"Get": "Parameters.N"}}}]}'
+    )
+
+
+def test_skip_comments_count_and_for_each(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + '''
+resource "aws_sagemaker_model" "counted" {
+  count = 3
+  #checkov:skip=CKV_MLM_001:isolation is enforced by the platform module
+  # mlmarket:skip=CKV_MLM_006
+}
+resource "aws_sagemaker_model" "each" {
+  for_each = toset(["a", "b"])
+}
+'''})
+    _, resources = by_address(tmp_path)
+    counted = resources["aws_sagemaker_model.counted"]
+    assert counted.skips == {"CKV_MLM_001": "isolation is enforced by the platform module", "CKV_MLM_006": ""}
+    assert counted.instances == 3
+    assert resources["aws_sagemaker_model.each"].instances == 1  # toset(...) is a function: not evaluated
+
+
+def test_provider_without_region_gives_an_unknown_region(tmp_path):
+    write(tmp_path, {"main.tf": 'provider "aws" {}\nresource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n'})
+    _, resources = by_address(tmp_path)
+    region = resources["aws_sagemaker_model.m"].region
+    assert isinstance(region, Unknown)
+    assert "sets no region" in region.reason
+
+
+def test_pinned_account_flows_to_resources_and_stack(tmp_path):
+    write(tmp_path, {"main.tf": '''
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_ecr_repository" "r" {
+  name = "r"
+}
+'''})
+    stack, resources = by_address(tmp_path)
+    assert resources["aws_ecr_repository.r"].account == "111122223333"
+    assert stack.pinned_accounts == frozenset({"111122223333"})
+
+
+def test_each_root_module_is_its_own_stack_and_called_modules_are_not(tmp_path):
+    write(tmp_path, {
+        "a/main.tf": 'module "m" {\n  source = "../shared"\n}\n',
+        "b/main.tf": 'resource "aws_sagemaker_model" "b" {\n  name = "b"\n}\n',
+        "shared/main.tf": 'resource "aws_sagemaker_model" "s" {\n  name = "s"\n}\n',
+    })
+    stacks = read_directory(str(tmp_path))
+    assert sorted((s.source, tuple(r.address for r in s.resources)) for s in stacks) == [
+        (str(tmp_path / "a"), ("module.m.aws_sagemaker_model.s",)),
+        (str(tmp_path / "b"), ("aws_sagemaker_model.b",)),
+    ]
