@@ -130,7 +130,10 @@ resource "aws_sagemaker_model" "m" {
 resource "aws_sagemaker_pipeline" "p" {
   pipeline_definition = jsonencode({
     Version = "2020-12-01"
-    Steps = [{ Name = "train", Type = "Training", Arguments = { EnableNetworkIsolation = true, Count = { Get = "Parameters.N" } } }]
+    Steps = [{
+      Name = "train", Type = "Training",
+      Arguments = { EnableNetworkIsolation = true, Count = { Get = "Parameters.N" } }
+    }]
   })
 }
 '''})

@@ -97,7 +97,8 @@ def _values_at(node: dict[str, Any], path: str, chain: tuple[str, ...]) -> Itera
         return
     found = blocks(value)
     if isinstance(found, Unknown):
-        yield here, found
+        # Without its references: the block's expression says nothing about which bucket a URI inside names.
+        yield here, Unknown(f"the block cannot be read before apply ({found.reason})")
         return
     for index, block in enumerate(found):
         yield from _values_at(block, f"{here}[{index}]" if isinstance(value, list) else here, rest)
