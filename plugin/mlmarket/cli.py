@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from mlmarket import __version__
 
+FORMATS = ("cli", "json", "sarif", "junit", "markdown")
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INPUT_ERROR = 2
@@ -24,11 +26,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="scan Terraform directories or `terraform show -json` plans")
     scan.add_argument("paths", nargs="+", metavar="PATH")
-    scan.add_argument("--format", "-o", choices=("cli", "json"), default="cli")
+    scan.add_argument("--format", "-o", action="append", choices=FORMATS, dest="formats", metavar="FORMAT",
+                      help=f"report format, repeatable: {', '.join(FORMATS)} (default: cli)")
+    scan.add_argument("--output-file", action="append", dest="output_files", default=[], metavar="PATH",
+                      help="where the report of the --format in the same position goes (default: stdout)")
     scan.add_argument("--seller-account", help="the AWS account that publishes the product (12 digits)")
     scan.add_argument("--publishing-region", help="the region the product is published in")
     scan.add_argument("--config", help="configuration file (default: .mlmarket.yaml found upward)")
+    scan.add_argument("--check", action="append", default=[], metavar="IDS",
+                      help="run only these rules (comma-separated IDs, wildcards allowed: CKV_MLM_00*)")
+    scan.add_argument("--skip-check", action="append", default=[], metavar="IDS",
+                      help="skip these rules (comma-separated IDs, wildcards allowed)")
     scan.add_argument("--strict", action="store_true", help="UNKNOWN results fail the scan")
+    scan.add_argument("--soft-fail", action="store_true", help="exit 0 even when rules fail (input errors still 2)")
+    scan.add_argument("--quiet", "-q", action="store_true", help="cli format: show only failed and unknown results")
+
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule_id", metavar="RULE_ID")
 
     commands.add_parser("checks-dir", help="print the checkov external-checks directory")
     rules = commands.add_parser("rules", help="list the rule catalog")
@@ -49,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checks-dir": _checks_dir,
         "rules": _rules,
         "limits": _limits,
+        "explain": _explain,
     }[args.command]
     try:
         return handler(args)
@@ -65,20 +80,68 @@ def _scan(args: argparse.Namespace) -> int:
     from mlmarket.errors import InputError
     from mlmarket.model import Verdict
     from mlmarket.reports import render
+    from mlmarket.rules import select_rules
     from mlmarket.scan import scan_paths
     from mlmarket.settings import Settings
 
     if args.seller_account is not None and not re.fullmatch(r"[0-9]{12}", args.seller_account):
         return _usage_error(f"--seller-account {args.seller_account!r} is not a 12-digit AWS account ID")
+    formats = args.formats or ["cli"]
+    if len(args.output_files) > len(formats):
+        return _usage_error("more --output-file than --format options")
+    destinations = args.output_files + ["-"] * (len(formats) - len(args.output_files))
+    if destinations.count("-") > 1:
+        return _usage_error("only one --format can go to standard output; give the others an --output-file")
+    try:
+        rules = select_rules(_id_patterns(args.check), _id_patterns(args.skip_check))
+    except ValueError as error:
+        return _usage_error(str(error))
     overrides = Settings(seller_account=args.seller_account, publishing_region=args.publishing_region)
     try:
-        results = scan_paths(args.paths, overrides, args.config)
+        results = scan_paths(args.paths, overrides, args.config, rules)
     except InputError as error:
         print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
         return EXIT_INPUT_ERROR
-    sys.stdout.write(render(results, args.format, color=args.format == "cli" and sys.stdout.isatty()))
+    for fmt, destination in zip(formats, destinations):
+        to_stdout = destination == "-"
+        text = render(results, fmt, color=fmt == "cli" and to_stdout and sys.stdout.isatty(), quiet=args.quiet)
+        if to_stdout:
+            sys.stdout.write(text)
+            continue
+        try:
+            with open(destination, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            return _usage_error(f"cannot write {destination}: {error.strerror or error}")
     failing = {Verdict.FAILED, Verdict.UNKNOWN} if args.strict else {Verdict.FAILED}
+    if args.soft_fail:
+        return EXIT_OK
     return EXIT_FAILED if any(r.verdict in failing for r in results) else EXIT_OK
+
+
+def _id_patterns(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from mlmarket.rules import get_rule
+
+    try:
+        meta = get_rule(args.rule_id.upper()).metadata
+    except KeyError:
+        return _usage_error(f"unknown rule ID {args.rule_id!r} (see `mlmarket rules`)")
+    print(f"{meta.id}: {meta.title}")
+    print(f"Severity: {meta.severity}{' (deprecated)' if meta.deprecated else ''}")
+    print(f"Seller Guide: {meta.guide_section}")
+    print(f"Resource types: {', '.join(meta.resource_types)}")
+    print()
+    print(f"Why: {meta.risk}")
+    print()
+    print("How to fix:")
+    print(meta.remediation)
+    print()
+    print(f"Documentation: {meta.docs_url}")
+    return EXIT_OK
 
 
 def _usage_error(message: str) -> int:

@@ -16,10 +16,12 @@ _RESET = "\033[0m"
 _ORDER = {Verdict.FAILED: 0, Verdict.UNKNOWN: 1, Verdict.SKIPPED: 2, Verdict.PASSED: 3}
 
 
-def render_cli(results: list[Result], *, color: bool = False) -> str:
+def render_cli(results: list[Result], *, color: bool = False, quiet: bool = False) -> str:
     lines: list[str] = []
     ordered = sorted(sorted_results(results), key=lambda r: _ORDER[r.verdict])
     for result in ordered:
+        if quiet and result.verdict in (Verdict.PASSED, Verdict.SKIPPED):
+            continue
         verdict = result.verdict.value
         if color:
             verdict = f"{_COLORS[result.verdict]}{verdict}{_RESET}"

@@ -33,3 +33,22 @@ def get_rule(rule_id: str) -> Rule:
         if rule.metadata.id == rule_id:
             return rule
     raise KeyError(rule_id)
+
+
+def select_rules(only: list[str], skip: list[str]) -> tuple[Rule, ...]:
+    """Rules chosen by --check / --skip-check patterns (IDs with shell wildcards); unknown IDs are errors."""
+    import fnmatch
+
+    ids = rule_ids()
+    for pattern in (*only, *skip):
+        if not fnmatch.filter(ids, pattern.upper()):
+            raise ValueError(f"unknown rule ID {pattern!r} (see `mlmarket rules`)")
+    chosen = []
+    for rule in all_rules():
+        rule_id = rule.metadata.id
+        if only and not any(fnmatch.fnmatchcase(rule_id, p.upper()) for p in only):
+            continue
+        if any(fnmatch.fnmatchcase(rule_id, p.upper()) for p in skip):
+            continue
+        chosen.append(rule)
+    return tuple(chosen)

@@ -75,7 +75,7 @@ def _judge_package(resource: Resource) -> Finding:
 def _judge_pipeline(resource: Resource) -> Finding | None:
     steps = pipeline_steps(resource)
     if isinstance(steps, Unknown):
-        return unknown(f"the pipeline definition cannot be read: {steps.reason}")
+        return unknown(f"the pipeline steps cannot be read: {steps.reason}")
     findings = [
         _judge_payload(
             step.label,

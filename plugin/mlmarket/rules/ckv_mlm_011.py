@@ -39,7 +39,7 @@ class CKV_MLM_011(Rule):
     def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
         steps = pipeline_steps(resource)
         if isinstance(steps, Unknown):
-            return unknown(f"the pipeline definition cannot be read: {steps.reason}")
+            return unknown(f"the pipeline steps cannot be read: {steps.reason}")
         findings = [_judge_step(step) for step in steps if step.type == "Transform"]
         if not findings:
             return None

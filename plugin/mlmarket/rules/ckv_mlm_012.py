@@ -129,7 +129,7 @@ def _judge_algorithm(resource: Resource) -> Finding:
 def _judge_pipeline(resource: Resource) -> Finding | None:
     steps = pipeline_steps(resource)
     if isinstance(steps, Unknown):
-        return unknown(f"the pipeline definition cannot be read: {steps.reason}")
+        return unknown(f"the pipeline steps cannot be read: {steps.reason}")
     findings: list[Finding] = []
     for step in steps:
         if step.type == "Training":

@@ -70,7 +70,7 @@ class CKV_MLM_015(Rule):
         if resource.type == PIPELINE_TYPE:
             steps = pipeline_steps(resource)
             if isinstance(steps, Unknown):
-                return unknown(f"the pipeline definition cannot be read: {steps.reason}")
+                return unknown(f"the pipeline steps cannot be read: {steps.reason}")
             steps = [step for step in steps if step.type in _STEP_INSTANCE_TYPES]
             if not steps:
                 return None

@@ -1,0 +1,72 @@
+"""CKV_MLM_006: one region for the whole publishing stack (SageMaker, ECR and S3 resources)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from mlmarket.model import SAGEMAKER_PREFIXES, Finding, Resource, Stack, Unknown
+from mlmarket.rules._resource_scopes import PUBLISHING_STACK_TYPES
+from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown
+
+
+class CKV_MLM_006(Rule):
+    metadata = RuleMetadata(
+        id="CKV_MLM_006",
+        title="Every SageMaker, ECR and S3 resource of the publishing stack is in one region",
+        severity="HIGH",
+        guide_section=(
+            "Service restrictions and quotas for machine learning products: Supported AWS Regions for publishing"
+        ),
+        risk=(
+            "A Marketplace model package or algorithm is published from one region, and SageMaker uses images "
+            "and artifacts only from that region: a repository, bucket or SageMaker resource in another region "
+            "breaks validation, or leaves the listing pointing at resources buyers cannot use."
+        ),
+        remediation=(
+            "Create every resource of the product with the provider of the publishing region (or set "
+            "`publishing_region` in `.mlmarket.yaml` to the region you publish from):\n\n"
+            '```hcl\nprovider "aws" {\n  region = "us-east-1"\n}\n\n'
+            'resource "aws_ecr_repository" "model" {\n  name = "my-model"  # default provider: us-east-1\n}\n```'
+        ),
+        resource_types=PUBLISHING_STACK_TYPES,
+    )
+
+    def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
+        if resource.mode != "managed":
+            return None
+        region = resource.region
+        if isinstance(region, Unknown):
+            return unknown(f"the region of this resource is unknown: {region.reason}")
+        reference = stack.reference_region
+        if reference is None:
+            return unknown(
+                "the publishing region is unknown: no SageMaker resource has a known region and the default "
+                "aws provider sets none; set `publishing_region` in .mlmarket.yaml or --publishing-region"
+            )
+        if region != reference:
+            return failed(f"this resource is in {region}, not in the publishing region {reference} ({_reference_origin(stack)})")
+        return passed(f"this resource is in the publishing region {reference}")
+
+
+def _reference_origin(stack: Stack) -> str:
+    """Where the reference region comes from, in the words of a message (the same votes as Stack.reference_region)."""
+    if stack.publishing_region:
+        return "the configured publishing_region"
+    votes: Counter[str] = Counter()
+    for resource in stack.resources:
+        if (
+            resource.mode == "managed"
+            and resource.type.startswith(SAGEMAKER_PREFIXES)
+            and isinstance(resource.region, str)
+        ):
+            votes[resource.region] += resource.instances
+    if not votes:
+        return "the default provider's region; no SageMaker resource has a known region"
+    total = sum(votes.values())
+    ranked = votes.most_common()
+    best = ranked[0][1]
+    leaders = {region for region, count in ranked if count == best}
+    if len(leaders) == 1:
+        return f"the region of most SageMaker resources, {best} of {total}"
+    tie_break = "the default provider's region" if stack.default_region in leaders else "the first by name"
+    return f"tied at {best} of {total} SageMaker resources; {tie_break} breaks the tie"
