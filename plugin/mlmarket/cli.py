@@ -102,7 +102,7 @@ def _scan(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
         return EXIT_INPUT_ERROR
-    for fmt, destination in zip(formats, destinations):
+    for fmt, destination in zip(formats, destinations, strict=True):
         to_stdout = destination == "-"
         text = render(results, fmt, color=fmt == "cli" and to_stdout and sys.stdout.isatty(), quiet=args.quiet)
         if to_stdout:

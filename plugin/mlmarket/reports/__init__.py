@@ -8,7 +8,6 @@ from mlmarket.engine import Result
 from mlmarket.model import Verdict
 
 
-
 def summary(results: list[Result]) -> dict[str, int]:
     counts = Counter(r.verdict for r in results)
     return {
