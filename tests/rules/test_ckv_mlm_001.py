@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_001"
 MODEL = "aws_sagemaker_model"
@@ -25,7 +24,9 @@ def model(name, resource_type=MODEL, **isolation):
 
 
 def pipeline(name, *steps):
-    return resource(PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})})
+    return resource(
+        PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})}
+    )
 
 
 def step(name, step_type, **arguments):
@@ -83,15 +84,29 @@ def test_tuning_jobs_judge_every_training_job_definition():
     results = judge(
         RULE,
         stack(
-            resource(TUNING, "pass_single_definition", {"training_job_definition": [{"enable_network_isolation": True}]}),
-            resource(TUNING, "pass_definitions", {
-                "training_job_definitions": [{"enable_network_isolation": True},
-                                             {"enable_network_isolation": "true"}],
-            }),
-            resource(TUNING, "fail_second_definition_not_isolated", {
-                "training_job_definitions": [{"enable_network_isolation": True},
-                                             {"enable_network_isolation": False}],
-            }),
+            resource(
+                TUNING, "pass_single_definition", {"training_job_definition": [{"enable_network_isolation": True}]}
+            ),
+            resource(
+                TUNING,
+                "pass_definitions",
+                {
+                    "training_job_definitions": [
+                        {"enable_network_isolation": True},
+                        {"enable_network_isolation": "true"},
+                    ],
+                },
+            ),
+            resource(
+                TUNING,
+                "fail_second_definition_not_isolated",
+                {
+                    "training_job_definitions": [
+                        {"enable_network_isolation": True},
+                        {"enable_network_isolation": False},
+                    ],
+                },
+            ),
             resource(TUNING, "fail_single_definition_absent", {"training_job_definition": [{"role_arn": "r"}]}),
             resource(TUNING, "unknown_definitions", {"training_job_definitions": Unknown("known only after apply")}),
             resource(TUNING, "no_definitions", {}),
@@ -122,25 +137,51 @@ def test_pipeline_training_model_and_tuning_steps():
             pipeline("fail_training_absent", step("Train", "Training")),
             pipeline("pass_model", step("CreateModel", "Model", EnableNetworkIsolation=True)),
             pipeline("fail_model_false", step("CreateModel", "Model", EnableNetworkIsolation=False)),
-            pipeline("pass_tuning_single",
-                     step("Tune", "Tuning", TrainingJobDefinition={"EnableNetworkIsolation": True})),
+            pipeline(
+                "pass_tuning_single", step("Tune", "Tuning", TrainingJobDefinition={"EnableNetworkIsolation": True})
+            ),
             pipeline("fail_tuning_single_absent", step("Tune", "Tuning", TrainingJobDefinition={"RoleArn": "r"})),
-            pipeline("fail_tuning_second_definition", step("Tune", "Tuning", TrainingJobDefinitions=[
-                {"EnableNetworkIsolation": True}, {"EnableNetworkIsolation": False}])),
-            pipeline("pass_tuning_definitions_and_single", step(
-                "Tune", "Tuning", TrainingJobDefinition={"EnableNetworkIsolation": True},
-                TrainingJobDefinitions=[{"EnableNetworkIsolation": True}])),
-            pipeline("unknown_parameter",
-                     step("Train", "Training", EnableNetworkIsolation={"Get": "Parameters.Isolation"})),
-            pipeline("fail_and_unknown",
-                     step("Train", "Training", EnableNetworkIsolation={"Get": "Parameters.Isolation"}),
-                     step("CreateModel", "Model", EnableNetworkIsolation=False)),
-            pipeline("fail_in_condition_branch", step("Check", "Condition", IfSteps=[
-                step("Train", "Training", EnableNetworkIsolation=False)], ElseSteps=[])),
+            pipeline(
+                "fail_tuning_second_definition",
+                step(
+                    "Tune",
+                    "Tuning",
+                    TrainingJobDefinitions=[{"EnableNetworkIsolation": True}, {"EnableNetworkIsolation": False}],
+                ),
+            ),
+            pipeline(
+                "pass_tuning_definitions_and_single",
+                step(
+                    "Tune",
+                    "Tuning",
+                    TrainingJobDefinition={"EnableNetworkIsolation": True},
+                    TrainingJobDefinitions=[{"EnableNetworkIsolation": True}],
+                ),
+            ),
+            pipeline(
+                "unknown_parameter", step("Train", "Training", EnableNetworkIsolation={"Get": "Parameters.Isolation"})
+            ),
+            pipeline(
+                "fail_and_unknown",
+                step("Train", "Training", EnableNetworkIsolation={"Get": "Parameters.Isolation"}),
+                step("CreateModel", "Model", EnableNetworkIsolation=False),
+            ),
+            pipeline(
+                "fail_in_condition_branch",
+                step(
+                    "Check",
+                    "Condition",
+                    IfSteps=[step("Train", "Training", EnableNetworkIsolation=False)],
+                    ElseSteps=[],
+                ),
+            ),
             pipeline("processing_only", step("Prepare", "Processing")),
             resource(PIPELINE, "unknown_definition", {"pipeline_definition": Unknown("known only after apply")}),
-            resource(PIPELINE, "unknown_definition_in_s3",
-                     {"pipeline_definition_s3_location": [{"bucket": "b", "object_key": "k"}]}),
+            resource(
+                PIPELINE,
+                "unknown_definition_in_s3",
+                {"pipeline_definition_s3_location": [{"bucket": "b", "object_key": "k"}]},
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
@@ -173,8 +214,7 @@ def test_pipeline_training_model_and_tuning_steps():
         f"step 'CreateModel' (Model) EnableNetworkIsolation is false; {REQUIREMENT}"
     )
     assert results[f"{PIPELINE}.unknown_definition_in_s3"].message == (
-        "the pipeline steps cannot be read: "
-        "the pipeline definition is stored in S3 and cannot be read from Terraform"
+        "the pipeline steps cannot be read: the pipeline definition is stored in S3 and cannot be read from Terraform"
     )
     assert results[f"{PIPELINE}.pass_model"].message == (
         "every Training, Model and Tuning step enables network isolation"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_002"
 MODEL = "aws_sagemaker_model"
@@ -48,7 +47,9 @@ def test_registries():
             model("fail_ghcr", "ghcr.io/acme/model:1"),
             model("fail_malformed_ecr", "111122223333.dkr.ecr.us-east-1.amazonaws.com/My_Model:1.0"),
             model("fail_short_account", "11112222333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"),
-            resource(MODEL, "fail_second_container", {"container": [{"image": ECR}, {"image": "ghcr.io/acme/model:1"}]}),
+            resource(
+                MODEL, "fail_second_container", {"container": [{"image": ECR}, {"image": "ghcr.io/acme/model:1"}]}
+            ),
             resource(MODEL, "fail_two_containers", {"container": [{"image": "nginx:1"}, {"image": "redis:7"}]}),
         ),
     )
@@ -100,11 +101,21 @@ def test_repository_access_mode():
             model("fail_vpc_mode", ECR, image_config=[{"repository_access_mode": "Vpc"}]),
             model("fail_vpc_mode_public_image", "nginx:1", image_config=[{"repository_access_mode": "Vpc"}]),
             model("unknown_mode", ECR, image_config=[{"repository_access_mode": Unknown("var.mode has no value")}]),
-            resource(CC_MODEL, "fail_cc_vpc_mode", {
-                "primary_container": {"image": ECR, "image_config": {"repository_access_mode": "Vpc"}},
-            }),
-            pipeline("fail_model_step_vpc_mode", {"Name": "CreateModel", "Type": "Model", "Arguments": {
-                "PrimaryContainer": {"Image": ECR, "ImageConfig": {"RepositoryAccessMode": "Vpc"}}}}),
+            resource(
+                CC_MODEL,
+                "fail_cc_vpc_mode",
+                {
+                    "primary_container": {"image": ECR, "image_config": {"repository_access_mode": "Vpc"}},
+                },
+            ),
+            pipeline(
+                "fail_model_step_vpc_mode",
+                {
+                    "Name": "CreateModel",
+                    "Type": "Model",
+                    "Arguments": {"PrimaryContainer": {"Image": ECR, "ImageConfig": {"RepositoryAccessMode": "Vpc"}}},
+                },
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
@@ -138,10 +149,16 @@ def test_unknown_images_traced_to_the_configuration():
         stack(
             resource("aws_ecr_repository", "repo", {"name": "my-model"}),
             resource("aws_ecrpublic_repository", "public_repo", {"repository_name": "my-model"}),
-            resource("aws_sagemaker_prebuilt_ecr_image", "xgboost",
-                     {"repository_name": "sagemaker-xgboost", "image_tag": "1.7-1"}, mode="data"),
+            resource(
+                "aws_sagemaker_prebuilt_ecr_image",
+                "xgboost",
+                {"repository_name": "sagemaker-xgboost", "image_tag": "1.7-1"},
+                mode="data",
+            ),
             model("pass_in_config_repository", reference("aws_ecr_repository.repo.repository_url")),
-            model("pass_prebuilt_data_source", reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")),
+            model(
+                "pass_prebuilt_data_source", reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")
+            ),
             model("fail_in_config_ecr_public", reference("aws_ecrpublic_repository.public_repo.repository_uri")),
             model("unknown_variable", Unknown("var.image has no value")),
             model("unknown_other_resource", reference("aws_s3_object.image_uri.body")),
@@ -165,7 +182,9 @@ def test_unknown_images_traced_to_the_configuration():
     assert results[f"{MODEL}.unknown_variable"].message == (
         "primary_container[0].image cannot be resolved: var.image has no value"
     )
-    assert results[f"{MODEL}.unknown_no_image"].message == "primary_container[0].image cannot be resolved: no image is set"
+    assert (
+        results[f"{MODEL}.unknown_no_image"].message == "primary_container[0].image cannot be resolved: no image is set"
+    )
     assert results[f"{MODEL}.unknown_containers"].message == (
         "the container images cannot be read: known only after apply"
     )
@@ -176,20 +195,44 @@ def test_every_image_bearing_type():
         RULE,
         stack(
             resource(PACKAGE, "pass_package", {"inference_specification": {"containers": [{"image": ECR}]}}),
-            resource(PACKAGE, "fail_package_second_container", {
-                "inference_specification": {"containers": [{"image": ECR}, {"image": "public.ecr.aws/x/m:1"}]},
-            }),
-            resource(ALGORITHM, "fail_algorithm_training_image", {
-                "training_specification": [{"training_image": "docker.io/acme/train:1"}],
-                "inference_specification": [{"containers": [{"image": ECR}]}],
-            }),
-            resource(TRAINING, "pass_training_job",
-                     {"algorithm_specification": [{"training_image": ECR, "training_input_mode": "File"}]}),
-            resource(TRAINING, "training_job_with_algorithm_name",
-                     {"algorithm_specification": [{"algorithm_name": "arn:aws:sagemaker:us-east-1:111122223333:algorithm/a"}]}),
+            resource(
+                PACKAGE,
+                "fail_package_second_container",
+                {
+                    "inference_specification": {"containers": [{"image": ECR}, {"image": "public.ecr.aws/x/m:1"}]},
+                },
+            ),
+            resource(
+                ALGORITHM,
+                "fail_algorithm_training_image",
+                {
+                    "training_specification": [{"training_image": "docker.io/acme/train:1"}],
+                    "inference_specification": [{"containers": [{"image": ECR}]}],
+                },
+            ),
+            resource(
+                TRAINING,
+                "pass_training_job",
+                {"algorithm_specification": [{"training_image": ECR, "training_input_mode": "File"}]},
+            ),
+            resource(
+                TRAINING,
+                "training_job_with_algorithm_name",
+                {
+                    "algorithm_specification": [
+                        {"algorithm_name": "arn:aws:sagemaker:us-east-1:111122223333:algorithm/a"}
+                    ]
+                },
+            ),
             resource(MODEL, "model_from_model_package", {"primary_container": [{"model_package_name": "arn:p"}]}),
-            pipeline("fail_processing_step", {"Name": "Prepare", "Type": "Processing",
-                                              "Arguments": {"AppSpecification": {"ImageUri": "ghcr.io/acme/prep:1"}}}),
+            pipeline(
+                "fail_processing_step",
+                {
+                    "Name": "Prepare",
+                    "Type": "Processing",
+                    "Arguments": {"AppSpecification": {"ImageUri": "ghcr.io/acme/prep:1"}},
+                },
+            ),
             pipeline("pipeline_without_images", {"Name": "Check", "Type": "Fail", "Arguments": {}}),
         ),
     )
@@ -252,7 +295,11 @@ def test_example_aws6_directory():
 
 def test_example_awscc_directory():
     assert example_verdicts(EXAMPLES / "rules" / RULE / "awscc") == {
-        "PASSED": {f"{PACKAGE}.pass_private_ecr", f"{CC_MODEL}.pass_private_ecr", "awscc_sagemaker_algorithm.pass_private_ecr"},
+        "PASSED": {
+            f"{PACKAGE}.pass_private_ecr",
+            f"{CC_MODEL}.pass_private_ecr",
+            "awscc_sagemaker_algorithm.pass_private_ecr",
+        },
         "FAILED": {
             f"{PACKAGE}.fail_docker_hub",
             f"{PACKAGE}.fail_ecr_public_second_container",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, OTHER_ACCOUNT, SELLER, addresses_by_verdict, judge, resource, stack
-
 from mlmarket.model import SELLER_ACCOUNT_HINT, Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, OTHER_ACCOUNT, SELLER, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_003"
 MODEL = "aws_sagemaker_model"
@@ -32,8 +31,12 @@ def repositories():
         resource("aws_ecr_repository", "pinned_seller", {"name": "a"}, account=SELLER),
         resource("aws_ecr_repository", "pinned_other", {"name": "b"}, account=OTHER_ACCOUNT),
         resource("aws_ecr_repository", "unpinned", {"name": "c"}),
-        resource("aws_sagemaker_prebuilt_ecr_image", "xgboost",
-                 {"repository_name": "sagemaker-xgboost", "image_tag": "1.7-1"}, mode="data"),
+        resource(
+            "aws_sagemaker_prebuilt_ecr_image",
+            "xgboost",
+            {"repository_name": "sagemaker-xgboost", "image_tag": "1.7-1"},
+            mode="data",
+        ),
     )
 
 
@@ -48,20 +51,39 @@ def test_accounts_with_a_seller_account():
             model("fail_aws_deep_learning_container", DLC_IMAGE),
             model("fail_second_container_other_account", OWN_IMAGE, OTHER_IMAGE),
             model("pass_pinned_in_config_repository", reference("aws_ecr_repository.pinned_seller.repository_url")),
-            model("fail_pinned_other_in_config_repository",
-                  reference("aws_ecr_repository.pinned_other.repository_url")),
+            model(
+                "fail_pinned_other_in_config_repository", reference("aws_ecr_repository.pinned_other.repository_url")
+            ),
             model("unknown_unpinned_in_config_repository", reference("aws_ecr_repository.unpinned.repository_url")),
-            model("fail_prebuilt_data_source",
-                  reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")),
-            model("fail_other_account_beside_unknown",
-                  reference("aws_ecr_repository.unpinned.repository_url"), OTHER_IMAGE),
+            model(
+                "fail_prebuilt_data_source", reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")
+            ),
+            model(
+                "fail_other_account_beside_unknown",
+                reference("aws_ecr_repository.unpinned.repository_url"),
+                OTHER_IMAGE,
+            ),
             model("not_ecr_docker_hub", "nginx:latest"),
             model("not_ecr_unresolved", Unknown("var.image has no value")),
             model("pass_own_image_beside_docker_hub", OWN_IMAGE, "nginx:latest"),
             resource(MODEL, "unreadable_containers", {"container": Unknown("known only after apply")}),
-            resource(PIPELINE, "fail_training_step_other_account", {"pipeline_definition": json.dumps({"Steps": [{
-                "Name": "Train", "Type": "Training",
-                "Arguments": {"AlgorithmSpecification": {"TrainingImage": OTHER_IMAGE}}}]})}),
+            resource(
+                PIPELINE,
+                "fail_training_step_other_account",
+                {
+                    "pipeline_definition": json.dumps(
+                        {
+                            "Steps": [
+                                {
+                                    "Name": "Train",
+                                    "Type": "Training",
+                                    "Arguments": {"AlgorithmSpecification": {"TrainingImage": OTHER_IMAGE}},
+                                }
+                            ]
+                        }
+                    )
+                },
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
@@ -107,8 +129,9 @@ def test_without_a_seller_account():
             *repositories(),
             model("unknown_literal_image", OWN_IMAGE),
             model("unknown_pinned_in_config_repository", reference("aws_ecr_repository.pinned_seller.repository_url")),
-            model("fail_prebuilt_data_source",
-                  reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")),
+            model(
+                "fail_prebuilt_data_source", reference("data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path")
+            ),
             seller=None,
         ),
     )

@@ -20,16 +20,24 @@ _MODEL_URIS = tuple(
 )
 _INFERENCE_URIS = tuple(("inference_specification", "containers", *field) for field in _MODEL_DATA)
 _TRANSFORM_INPUT_URI = (
-    "validation_specification", "validation_profiles", "transform_job_definition", "transform_input",
-    "data_source", "s3_data_source", "s3_uri",
+    "validation_specification",
+    "validation_profiles",
+    "transform_job_definition",
+    "transform_input",
+    "data_source",
+    "s3_data_source",
+    "s3_uri",
 )
 _TRAINING_INPUT_URI = (
-    "validation_specification", "validation_profiles", "training_job_definition", "input_data_config",
-    "data_source", "s3_data_source", "s3_uri",
+    "validation_specification",
+    "validation_profiles",
+    "training_job_definition",
+    "input_data_config",
+    "data_source",
+    "s3_data_source",
+    "s3_uri",
 )
-_SOURCE_ALGORITHM_URIS = tuple(
-    ("source_algorithm_specification", "source_algorithms", *field) for field in _MODEL_DATA
-)
+_SOURCE_ALGORITHM_URIS = tuple(("source_algorithm_specification", "source_algorithms", *field) for field in _MODEL_DATA)
 _URIS_BY_TYPE = {
     **dict.fromkeys(_MODEL_TYPES, _MODEL_URIS),
     _PACKAGE_TYPE: (*_INFERENCE_URIS, *_SOURCE_ALGORITHM_URIS, _TRANSFORM_INPUT_URI),

@@ -44,7 +44,9 @@ class CKV_MLM_006(Rule):
                 "aws provider sets none; set `publishing_region` in .mlmarket.yaml or --publishing-region"
             )
         if region != reference:
-            return failed(f"this resource is in {region}, not in the publishing region {reference} ({_reference_origin(stack)})")
+            return failed(
+                f"this resource is in {region}, not in the publishing region {reference} ({_reference_origin(stack)})"
+            )
         return passed(f"this resource is in the publishing region {reference}")
 
 

@@ -34,6 +34,8 @@ class CKV_MLM_008(Rule):
         if isinstance(config, Unknown):
             return unknown(f"async_inference_config cannot be read before apply: {config.reason}")
         if is_present(config):
-            return failed("async_inference_config is set; Marketplace model packages support only real-time "
-                          "and batch transform inference")
+            return failed(
+                "async_inference_config is set; Marketplace model packages support only real-time "
+                "and batch transform inference"
+            )
         return passed("no async_inference_config")
