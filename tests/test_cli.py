@@ -95,7 +95,7 @@ def test_unknown_fails_only_with_strict(tmp_path):
         (b'{"version": 4, "serial": 1, "lineage": "x", "resources": []}', "this is a Terraform state file"),
         (b'{"format_version": "2.0", "planned_values": {}}', "unsupported plan format_version '2.0'"),
         (b'{"planned_values": {}}', "no format_version"),
-        (b"[1, 2]", "expected a Terraform plan JSON object, found a JSON list"),
+        (b"[1, 2]", "expected a Terraform plan JSON object, found a JSON array"),
         (b'{"format_version": "1.2", "errored": true, "planned_values": {}}', "the plan errored"),
     ],
 )

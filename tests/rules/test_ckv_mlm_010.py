@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket import limits
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_010"
 CC_PACKAGE = "awscc_sagemaker_model_package"
@@ -31,7 +30,9 @@ def algorithm(name, **transform):
 
 
 def pipeline(name, *steps):
-    return resource(PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})})
+    return resource(
+        PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})}
+    )
 
 
 def transform(name="BatchTransform", **arguments):
@@ -60,17 +61,28 @@ def test_validation_transform_jobs_of_packages_and_algorithms():
             cc_package("fail_concurrent_default_payload", max_concurrent_transforms=17),
             cc_package("unknown_payload", max_payload_in_mb=Unknown("known only after apply")),
             cc_package("unknown_payload_not_a_number", max_payload_in_mb="lots"),
-            cc_package("unknown_concurrency", max_concurrent_transforms=Unknown("var.n has no value"),
-                       max_payload_in_mb=50),
+            cc_package(
+                "unknown_concurrency", max_concurrent_transforms=Unknown("var.n has no value"), max_payload_in_mb=50
+            ),
             cc_package("pass_awscc_algorithm", CC_ALGORITHM, max_payload_in_mb=100),
             cc_package("fail_awscc_algorithm", CC_ALGORITHM, max_payload_in_mb=101),
             algorithm("pass_aws_algorithm_at_limit", max_concurrent_transforms=1, max_payload_in_mb=100),
             algorithm("fail_aws_algorithm_one_past_limit", max_payload_in_mb=101),
             resource(CC_PACKAGE, "pass_no_validation_specification", {"certify_for_marketplace": True}),
-            resource(CC_PACKAGE, "pass_training_profile_only", {"validation_specification": {
-                "validation_profiles": [{"profile_name": "p1", "training_job_definition": {}}]}}),
-            resource(CC_PACKAGE, "unknown_validation_specification",
-                     {"validation_specification": Unknown("known only after apply")}),
+            resource(
+                CC_PACKAGE,
+                "pass_training_profile_only",
+                {
+                    "validation_specification": {
+                        "validation_profiles": [{"profile_name": "p1", "training_job_definition": {}}]
+                    }
+                },
+            ),
+            resource(
+                CC_PACKAGE,
+                "unknown_validation_specification",
+                {"validation_specification": Unknown("known only after apply")},
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
@@ -136,8 +148,12 @@ def test_every_profile_is_judged_and_an_unnamed_profile_is_named_by_its_path():
         {"profile_name": "small", "transform_job_definition": {"max_payload_in_mb": 10}},
         {"transform_job_definition": {"max_payload_in_mb": 200}},
     ]
-    results = judge(RULE, stack(resource(CC_PACKAGE, "fail_second_profile", {
-        "validation_specification": {"validation_profiles": profiles}})))
+    results = judge(
+        RULE,
+        stack(
+            resource(CC_PACKAGE, "fail_second_profile", {"validation_specification": {"validation_profiles": profiles}})
+        ),
+    )
     assert {a: (r.verdict, r.message) for a, r in results.items()} == {
         f"{CC_PACKAGE}.fail_second_profile": (
             Verdict.FAILED,
@@ -158,11 +174,17 @@ def test_pipeline_transform_steps():
             pipeline("pass_concurrent_at_limit", transform(MaxConcurrentTransforms=4, MaxPayloadInMB=25)),
             pipeline("fail_concurrent_over_limit", transform(MaxConcurrentTransforms=2, MaxPayloadInMB=60)),
             pipeline("unknown_payload_parameter", transform(MaxPayloadInMB={"Get": "Parameters.Payload"})),
-            pipeline("fail_second_transform_step", transform("Small", MaxPayloadInMB=10),
-                     transform("Large", MaxPayloadInMB=101)),
+            pipeline(
+                "fail_second_transform_step",
+                transform("Small", MaxPayloadInMB=10),
+                transform("Large", MaxPayloadInMB=101),
+            ),
             pipeline("no_transform_step", {"Name": "Train", "Type": "Training", "Arguments": {}}),
-            resource(PIPELINE, "unknown_definition_in_s3",
-                     {"pipeline_definition_s3_location": [{"bucket": "b", "object_key": "k"}]}),
+            resource(
+                PIPELINE,
+                "unknown_definition_in_s3",
+                {"pipeline_definition_s3_location": [{"bucket": "b", "object_key": "k"}]},
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {

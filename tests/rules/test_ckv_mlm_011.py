@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket import limits
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_011"
 PIPELINE = "aws_sagemaker_pipeline"
 
 
 def pipeline(name, *steps):
-    return resource(PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})})
+    return resource(
+        PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})}
+    )
 
 
 def transform(name="BatchTransform", **client_config):
@@ -42,8 +43,11 @@ def test_pipeline_transform_steps_at_the_boundaries():
             pipeline("fail_string_one_past_limit", transform(InvocationsTimeoutInSeconds="3601")),
             pipeline("unknown_parameter", transform(InvocationsTimeoutInSeconds={"Get": "Parameters.Timeout"})),
             pipeline("unknown_not_a_number", transform(InvocationsTimeoutInSeconds="an hour")),
-            pipeline("fail_second_step", transform("Quick", InvocationsTimeoutInSeconds=60),
-                     transform("Slow", InvocationsTimeoutInSeconds=7200)),
+            pipeline(
+                "fail_second_step",
+                transform("Quick", InvocationsTimeoutInSeconds=60),
+                transform("Slow", InvocationsTimeoutInSeconds=7200),
+            ),
             pipeline("no_transform_step", {"Name": "Train", "Type": "Training", "Arguments": {}}),
             resource(PIPELINE, "unknown_definition", {"pipeline_definition": Unknown("known only after apply")}),
         ),
@@ -79,9 +83,7 @@ def test_pipeline_transform_steps_at_the_boundaries():
         "against the 3600 s batch limit: 'an hour' is not a number"
     )
     assert messages["unknown_definition"] == "the pipeline steps cannot be read: known only after apply"
-    assert messages["pass_omitted"] == (
-        "every Transform step times out invocations within the 3600 s batch limit"
-    )
+    assert messages["pass_omitted"] == ("every Transform step times out invocations within the 3600 s batch limit")
 
 
 def example_verdicts(path):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket import limits
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_012"
 TRAINING = "aws_sagemaker_training_job"
@@ -45,7 +44,9 @@ def algorithm(name, resource_type=ALGORITHM, **stopping):
 
 
 def pipeline(name, *steps):
-    return resource(PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})})
+    return resource(
+        PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})}
+    )
 
 
 def api_definition(spot=NOT_SET, **stopping):
@@ -81,14 +82,26 @@ def test_training_jobs_at_the_boundaries():
             training("fail_strings_one_past_limit", "true", max_wait_time_in_seconds="3601"),
             training("pass_spot_string_false", "false", max_wait_time_in_seconds=7200),
             training("unknown_wait", True, max_wait_time_in_seconds=Unknown("known only after apply")),
-            training("unknown_runtime", True, max_runtime_in_seconds=Unknown("var.runtime has no value"),
-                     max_wait_time_in_seconds=1800),
-            training("unknown_spot_flag_with_long_wait", Unknown("var.spot has no value"),
-                     max_wait_time_in_seconds=7200),
-            training("pass_unknown_spot_flag_with_short_wait", Unknown("var.spot has no value"),
-                     max_runtime_in_seconds=3600, max_wait_time_in_seconds=3600),
-            resource(TRAINING, "unknown_stopping_condition", {
-                "enable_managed_spot_training": True, "stopping_condition": Unknown("known only after apply")}),
+            training(
+                "unknown_runtime",
+                True,
+                max_runtime_in_seconds=Unknown("var.runtime has no value"),
+                max_wait_time_in_seconds=1800,
+            ),
+            training(
+                "unknown_spot_flag_with_long_wait", Unknown("var.spot has no value"), max_wait_time_in_seconds=7200
+            ),
+            training(
+                "pass_unknown_spot_flag_with_short_wait",
+                Unknown("var.spot has no value"),
+                max_runtime_in_seconds=3600,
+                max_wait_time_in_seconds=3600,
+            ),
+            resource(
+                TRAINING,
+                "unknown_stopping_condition",
+                {"enable_managed_spot_training": True, "stopping_condition": Unknown("known only after apply")},
+            ),
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
@@ -145,12 +158,25 @@ def test_tuning_jobs_judge_every_training_job_definition():
     results = judge(
         RULE,
         stack(
-            resource(TUNING, "pass_at_limit", {"training_job_definition": [
-                definition(True, max_runtime_in_seconds=3600, max_wait_time_in_seconds=3600)]}),
-            resource(TUNING, "fail_second_definition", {"training_job_definitions": [
-                definition(False),
-                definition(True, max_wait_time_in_seconds=3601),
-            ]}),
+            resource(
+                TUNING,
+                "pass_at_limit",
+                {
+                    "training_job_definition": [
+                        definition(True, max_runtime_in_seconds=3600, max_wait_time_in_seconds=3600)
+                    ]
+                },
+            ),
+            resource(
+                TUNING,
+                "fail_second_definition",
+                {
+                    "training_job_definitions": [
+                        definition(False),
+                        definition(True, max_wait_time_in_seconds=3601),
+                    ]
+                },
+            ),
             resource(TUNING, "pass_no_definition", {}),
             resource(TUNING, "unknown_definitions", {"training_job_definitions": Unknown("known only after apply")}),
         ),
@@ -218,22 +244,33 @@ def test_pipeline_training_and_tuning_steps():
             pipeline("pass_at_limit", training_step(True, MaxRuntimeInSeconds=3600, MaxWaitTimeInSeconds=3600)),
             pipeline("fail_one_past_limit", training_step(True, MaxRuntimeInSeconds=3600, MaxWaitTimeInSeconds=3601)),
             pipeline("fail_wait_absent", training_step(True, MaxRuntimeInSeconds=3600)),
-            pipeline("fail_runtime_exceeds_wait",
-                     training_step(True, MaxRuntimeInSeconds=3000, MaxWaitTimeInSeconds=1800)),
+            pipeline(
+                "fail_runtime_exceeds_wait", training_step(True, MaxRuntimeInSeconds=3000, MaxWaitTimeInSeconds=1800)
+            ),
             pipeline("pass_spot_disabled", training_step(False, MaxRuntimeInSeconds=86400)),
             pipeline("pass_spot_omitted", training_step(MaxRuntimeInSeconds=86400)),
             pipeline("fail_strings_one_past_limit", training_step("true", MaxWaitTimeInSeconds="3601")),
             pipeline("unknown_wait_parameter", training_step(True, MaxWaitTimeInSeconds={"Get": "Parameters.Wait"})),
-            pipeline("unknown_spot_parameter",
-                     training_step({"Get": "Parameters.Spot"}, MaxWaitTimeInSeconds=7200)),
-            pipeline("pass_tuning_at_limit", tuning_step(
-                TrainingJobDefinition=api_definition(True, MaxRuntimeInSeconds=3600, MaxWaitTimeInSeconds=3600))),
-            pipeline("fail_tuning_one_past_limit", tuning_step(
-                TrainingJobDefinition=api_definition(True, MaxWaitTimeInSeconds=3601))),
-            pipeline("fail_tuning_definitions", tuning_step(TrainingJobDefinitions=[
-                api_definition(True, MaxWaitTimeInSeconds=3600),
-                api_definition(True, MaxRuntimeInSeconds=3600),
-            ])),
+            pipeline("unknown_spot_parameter", training_step({"Get": "Parameters.Spot"}, MaxWaitTimeInSeconds=7200)),
+            pipeline(
+                "pass_tuning_at_limit",
+                tuning_step(
+                    TrainingJobDefinition=api_definition(True, MaxRuntimeInSeconds=3600, MaxWaitTimeInSeconds=3600)
+                ),
+            ),
+            pipeline(
+                "fail_tuning_one_past_limit",
+                tuning_step(TrainingJobDefinition=api_definition(True, MaxWaitTimeInSeconds=3601)),
+            ),
+            pipeline(
+                "fail_tuning_definitions",
+                tuning_step(
+                    TrainingJobDefinitions=[
+                        api_definition(True, MaxWaitTimeInSeconds=3600),
+                        api_definition(True, MaxRuntimeInSeconds=3600),
+                    ]
+                ),
+            ),
             pipeline("no_training_step", {"Name": "BatchTransform", "Type": "Transform", "Arguments": {}}),
         ),
     )

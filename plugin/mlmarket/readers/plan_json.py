@@ -34,7 +34,7 @@ def read_plan(path: str) -> Stack:
 
 def check_plan_shape(plan: Any, path: str) -> None:
     if not isinstance(plan, dict):
-        raise InputError(path, f"expected a Terraform plan JSON object, found a JSON {type(plan).__name__}")
+        raise InputError(path, f"expected a Terraform plan JSON object, found a JSON {_json_type(plan)}")
     if "lineage" in plan and "serial" in plan:
         raise InputError(
             path, "this is a Terraform state file, not a plan; run `terraform show -json tfplan`"
@@ -300,3 +300,8 @@ def _item_expression(expression: Any, index: int) -> Any:
             return expression[index]
         return expression[-1] if expression else None
     return expression
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+    return names.get(type(value), type(value).__name__)

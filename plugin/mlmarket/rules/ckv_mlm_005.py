@@ -13,35 +13,31 @@ _MODEL_TYPES = ("aws_sagemaker_model", "awscc_sagemaker_model")
 _PACKAGE_TYPE = "awscc_sagemaker_model_package"
 _ALGORITHM_TYPES = ("aws_sagemaker_algorithm", "awscc_sagemaker_algorithm")
 
-# Where each S3 URI sits, as a chain of attribute names from the resource down to the URI.
-_MODEL_DATA = (("model_data_url",), ("model_data_source", "s3_data_source", "s3_uri"))
-_MODEL_URIS = tuple(
-    (containers, *field) for containers in ("primary_container", "container", "containers") for field in _MODEL_DATA
-)
-_INFERENCE_URIS = tuple(("inference_specification", "containers", *field) for field in _MODEL_DATA)
-_TRANSFORM_INPUT_URI = (
-    "validation_specification",
-    "validation_profiles",
-    "transform_job_definition",
-    "transform_input",
-    "data_source",
-    "s3_data_source",
-    "s3_uri",
-)
-_TRAINING_INPUT_URI = (
-    "validation_specification",
-    "validation_profiles",
-    "training_job_definition",
-    "input_data_config",
-    "data_source",
-    "s3_data_source",
-    "s3_uri",
-)
-_SOURCE_ALGORITHM_URIS = tuple(("source_algorithm_specification", "source_algorithms", *field) for field in _MODEL_DATA)
-_URIS_BY_TYPE = {
-    **dict.fromkeys(_MODEL_TYPES, _MODEL_URIS),
-    _PACKAGE_TYPE: (*_INFERENCE_URIS, *_SOURCE_ALGORITHM_URIS, _TRANSFORM_INPUT_URI),
-    **dict.fromkeys(_ALGORITHM_TYPES, (*_INFERENCE_URIS, _TRANSFORM_INPUT_URI, _TRAINING_INPUT_URI)),
+# Where each S3 URI sits: the attribute path from the resource down to the URI.
+_MODEL_DATA = ("model_data_url", "model_data_source.s3_data_source.s3_uri")
+_VALIDATION = "validation_specification.validation_profiles"
+_URI_PATHS = {
+    **dict.fromkeys(
+        _MODEL_TYPES,
+        tuple(
+            f"{containers}.{field}"
+            for containers in ("primary_container", "container", "containers")
+            for field in _MODEL_DATA
+        ),
+    ),
+    _PACKAGE_TYPE: (
+        *(f"inference_specification.containers.{field}" for field in _MODEL_DATA),
+        *(f"source_algorithm_specification.source_algorithms.{field}" for field in _MODEL_DATA),
+        f"{_VALIDATION}.transform_job_definition.transform_input.data_source.s3_data_source.s3_uri",
+    ),
+    **dict.fromkeys(
+        _ALGORITHM_TYPES,
+        (
+            *(f"inference_specification.containers.{field}" for field in _MODEL_DATA),
+            f"{_VALIDATION}.transform_job_definition.transform_input.data_source.s3_data_source.s3_uri",
+            f"{_VALIDATION}.training_job_definition.input_data_config.data_source.s3_data_source.s3_uri",
+        ),
+    ),
 }
 
 
@@ -74,8 +70,8 @@ class CKV_MLM_005(Rule):
         if isinstance(region, Unknown):
             return unknown(f"the region of this resource is unknown: {region.reason}")
         findings: list[Finding] = []
-        for chain in _URIS_BY_TYPE[resource.type]:
-            for path, value in _values_at(resource.attributes, "", chain):
+        for uri_path in _URI_PATHS[resource.type]:
+            for path, value in _values_at(resource.attributes, "", tuple(uri_path.split("."))):
                 findings.append(_judge_location(path, value, region, resource, stack))
         if not findings:
             return passed("sets no S3 model artifact or validation input")
@@ -109,4 +105,5 @@ def _values_at(node: dict[str, Any], path: str, chain: tuple[str, ...]) -> Itera
         yield here, Unknown(f"the block cannot be read before apply ({found.reason})")
         return
     for index, block in enumerate(found):
-        yield from _values_at(block, f"{here}[{index}]" if isinstance(value, list) else here, rest)
+        # Indexes only where they tell blocks apart: readers give a single block as a dict or a one-item list.
+        yield from _values_at(block, f"{here}[{index}]" if len(found) > 1 else here, rest)
