@@ -32,7 +32,7 @@ def test_serverless_example_fails_with_exit_code_1(target):
     assert code == 1
     assert rule_verdicts(document, "CKV_MLM_009") == {
         "aws_sagemaker_endpoint_configuration.serverless": "FAILED",
-        "aws_sagemaker_endpoint_configuration.instances": "PASSED",
+        "aws_sagemaker_endpoint_configuration.instance_based": "PASSED",
     }
 
 
@@ -42,7 +42,7 @@ def test_compliant_example_passes_with_exit_code_0(target):
     assert code == 0
     assert document["summary"]["failed"] == 0
     assert document["summary"]["unknown"] == 0
-    assert rule_verdicts(document, "CKV_MLM_009") == {"aws_sagemaker_endpoint_configuration.this": "PASSED"}
+    assert rule_verdicts(document, "CKV_MLM_009") == {"aws_sagemaker_endpoint_configuration.model": "PASSED"}
 
 
 def test_directory_and_plan_agree_on_the_serverless_example():

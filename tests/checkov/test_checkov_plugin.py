@@ -38,7 +38,7 @@ def test_checkov_reports_the_serverless_endpoint(args):
     found = records(run_checkov(*args, "-c", "CKV_MLM_009", quiet=False), "CKV_MLM_009")
     assert {address: r["check_result"]["result"] for address, r in found.items()} == {
         "aws_sagemaker_endpoint_configuration.serverless": "FAILED",
-        "aws_sagemaker_endpoint_configuration.instances": "PASSED",
+        "aws_sagemaker_endpoint_configuration.instance_based": "PASSED",
     }
     failed = found["aws_sagemaker_endpoint_configuration.serverless"]
     assert failed["details"] == [

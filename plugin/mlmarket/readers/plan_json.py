@@ -12,7 +12,7 @@ from typing import Any
 
 from mlmarket.errors import InputError
 from mlmarket.model import SENSITIVE, Resource, Stack, Unknown, strip_instance_keys
-from mlmarket.readers.jsonfile import load_json_document
+from mlmarket.readers.jsonfile import display_path, load_json_document
 
 SUPPORTED_FORMAT_MAJOR = "1"
 _ABSENT = object()
@@ -29,7 +29,7 @@ class ProviderConfig:
 def read_plan(path: str) -> Stack:
     plan = load_json_document(path)
     check_plan_shape(plan, path)
-    return build_stack(plan, path)
+    return build_stack(plan, display_path(path))
 
 
 def check_plan_shape(plan: Any, path: str) -> None:
