@@ -73,9 +73,7 @@ def parsed(results: list[Result]) -> JUnitXml:
 
 def test_one_suite_per_rule_one_case_per_resource():
     xml = parsed(HAND_BUILT)
-    cases = {
-        (suite.name, case.classname, case.name): outcome(case) for suite in xml for case in suite
-    }
+    cases = {(suite.name, case.classname, case.name): outcome(case) for suite in xml for case in suite}
     assert cases == {
         ("CKV_MLM_001", "CKV_MLM_001", MODEL): ("passed", None, None),
         ("CKV_MLM_002", "CKV_MLM_002", MODEL): (

@@ -136,7 +136,9 @@ def test_real_example_reports_its_serverless_failure_at_the_plan_file(example_re
         }
     passed = {(r.rule_id, r.address) for r in results if r.verdict is Verdict.PASSED}
     assert passed  # the example passes most rules ...
-    reported_pairs = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in run["results"]}
+    reported_pairs = {
+        (r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in run["results"]
+    }
     assert not passed & reported_pairs  # ... and passes are not SARIF results
 
 

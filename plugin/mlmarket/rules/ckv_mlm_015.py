@@ -44,7 +44,7 @@ class CKV_MLM_015(Rule):
         id="CKV_MLM_015",
         title="Instance types are valid SageMaker instance types for their use",
         severity="HIGH",
-        guide_section=("Service restrictions and quotas for machine learning products: Supported instance types"),
+        guide_section="Service restrictions and quotas for machine learning products: Instance size",
         risk=(
             "Each SageMaker use (real-time hosting, batch transform, training, processing) accepts its own "
             "set of instance types. A type outside that set, or a package that declares no supported type, "

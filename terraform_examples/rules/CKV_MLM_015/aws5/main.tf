@@ -1,7 +1,7 @@
 # CKV_MLM_015 (instance types valid for their use) with hashicorp/aws 5.x: an endpoint
 # configuration, and pipelines whose Training, Tuning, Processing and Transform steps
 # use a valid type, a nonexistent type, or a type that exists only for another use
-# (ml.t2.medium is a hosting type, ml.c5n.xlarge a training/processing type).
+# (ml.t2.medium is a hosting-only type, ml.c5n.xlarge a training-only type).
 # Invalid endpoint instance types cannot be planned with hashicorp/aws 5.x (the
 # provider rejects them): they are in ../aws5_hcl_only.
 
