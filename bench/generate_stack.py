@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -557,7 +556,521 @@ resource "aws_sagemaker_endpoint_configuration" "this" {
 
 
 # ---------------------------------------------------------------------------------------------------------
-# plan.json
+# plan.json: what `terraform show -json` prints for the HCL above (Terraform 1.11, AWS provider 5.100.0)
+
+
+@dataclass
+class PlannedResource:
+    """One resource instance of the plan, and the configuration block it comes from."""
+
+    type: str
+    name: str
+    after: dict[str, Any]
+    after_unknown: dict[str, Any]
+    after_sensitive: dict[str, Any]
+    module: str | None = None
+    index: str | None = None
+
+    @property
+    def address(self) -> str:
+        prefix = f"module.{self.module}." if self.module else ""
+        key = f"[{json.dumps(self.index)}]" if self.index is not None else ""
+        return f"{prefix}{self.type}.{self.name}{key}"
+
+
+def _constant(value: Any) -> dict[str, Any]:
+    return {"constant_value": _sorted(value)}
+
+
+def _references(*references: Reference | str) -> dict[str, Any]:
+    names: list[str] = []
+    for reference in references:
+        names.extend(reference.plan_references if isinstance(reference, Reference) else [reference])
+    return {"references": names}
+
+
+def _sorted(value: Any) -> Any:
+    """Terraform prints object attributes and map keys in sorted order."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def _tags_attributes(tags: dict[str, str] | None) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(after, after_unknown, after_sensitive) of `tags`/`tags_all`: known when set, computed when not."""
+    if tags:
+        return {"tags": tags, "tags_all": tags}, {"tags": {}, "tags_all": {}}, {"tags": {}, "tags_all": {}}
+    return {"tags": None}, {"tags_all": True}, {"tags_all": {}}
+
+
+def _plan_repository(repo: Repository) -> tuple[PlannedResource, dict[str, Any]]:
+    planned = PlannedResource(
+        "aws_ecr_repository",
+        repo.name,
+        after={
+            "encryption_configuration": [],
+            "force_delete": None,
+            "image_scanning_configuration": [{"scan_on_push": True}],
+            "image_tag_mutability": "IMMUTABLE",
+            "name": repo.repository_name,
+            "tags": None,
+            "timeouts": None,
+        },
+        after_unknown={
+            "arn": True,
+            "encryption_configuration": [],
+            "id": True,
+            "image_scanning_configuration": [{}],
+            "registry_id": True,
+            "repository_url": True,
+            "tags_all": True,
+        },
+        after_sensitive={"encryption_configuration": [], "image_scanning_configuration": [{}], "tags_all": {}},
+    )
+    expressions = {
+        "image_scanning_configuration": [{"scan_on_push": _constant(True)}],
+        "image_tag_mutability": _constant("IMMUTABLE"),
+        "name": _constant(repo.repository_name),
+    }
+    return planned, expressions
+
+
+S3_BUCKET_COMPUTED = (
+    "acceleration_status", "acl", "arn", "bucket_domain_name", "bucket_prefix", "bucket_regional_domain_name",
+    "cors_rule", "grant", "hosted_zone_id", "id", "lifecycle_rule", "logging", "object_lock_configuration",
+    "object_lock_enabled", "policy", "region", "replication_configuration", "request_payer",
+    "server_side_encryption_configuration", "tags_all", "versioning", "website", "website_domain",
+    "website_endpoint",
+)  # fmt: skip
+S3_BUCKET_BLOCKS = (
+    "cors_rule", "grant", "lifecycle_rule", "logging", "object_lock_configuration", "replication_configuration",
+    "server_side_encryption_configuration", "versioning", "website",
+)  # fmt: skip
+
+
+def _plan_bucket(bucket: Bucket) -> tuple[PlannedResource, dict[str, Any]]:
+    sensitive: dict[str, Any] = {name: [] for name in S3_BUCKET_BLOCKS}
+    sensitive["tags_all"] = {}
+    planned = PlannedResource(
+        "aws_s3_bucket",
+        bucket.name,
+        after={"bucket": bucket.bucket, "force_destroy": False, "tags": None, "timeouts": None},
+        after_unknown=dict.fromkeys(S3_BUCKET_COMPUTED, True),
+        after_sensitive=sensitive,
+    )
+    return planned, {"bucket": _constant(bucket.bucket)}
+
+
+def _model_values(
+    name: str, image: str | None, model_data_url: str | None, isolation: bool | None, tags: dict[str, str] | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    container: dict[str, Any] = {
+        "container_hostname": None,
+        "environment": None,
+        "image_config": [],
+        "inference_specification_name": None,
+        "mode": "SingleModel",
+        "model_data_url": model_data_url,
+        "model_package_name": None,
+        "multi_model_config": [],
+    }
+    container_unknown: dict[str, Any] = {"image_config": [], "model_data_source": True, "multi_model_config": []}
+    if image is None:
+        container_unknown["image"] = True
+    else:
+        container["image"] = image
+    tags_after, tags_unknown, tags_sensitive = _tags_attributes(tags)
+    after = {
+        "container": [],
+        "enable_network_isolation": isolation,
+        "execution_role_arn": EXECUTION_ROLE_ARN,
+        "name": name,
+        "primary_container": [container],
+        "vpc_config": [],
+        **tags_after,
+    }
+    unknown = {
+        "arn": True,
+        "container": [],
+        "id": True,
+        "inference_execution_config": True,
+        "primary_container": [container_unknown],
+        "vpc_config": [],
+        **tags_unknown,
+    }
+    sensitive = {
+        "container": [],
+        "inference_execution_config": [],
+        "primary_container": [{"image_config": [], "model_data_source": [], "multi_model_config": []}],
+        "vpc_config": [],
+        **tags_sensitive,
+    }
+    return after, unknown, sensitive
+
+
+def _plan_model(model: Model) -> tuple[PlannedResource, dict[str, Any]]:
+    after, unknown, sensitive = _model_values(
+        model.model_name,
+        None if isinstance(model.image, Reference) else model.image,
+        _model_data_url(model),
+        model.network_isolation,
+        model.tags,
+    )
+    bucket = Reference(_address(model.bucket), "bucket")
+    image = _references(model.image) if isinstance(model.image, Reference) else _constant(model.image)
+    expressions: dict[str, Any] = {
+        "execution_role_arn": _constant(EXECUTION_ROLE_ARN),
+        "name": _constant(model.model_name),
+        "primary_container": [{"image": image, "model_data_url": _references(bucket)}],
+    }
+    if model.network_isolation is not None:
+        expressions["enable_network_isolation"] = _constant(model.network_isolation)
+    if model.tags:
+        expressions["tags"] = _constant(model.tags)
+    return PlannedResource("aws_sagemaker_model", model.name, after, unknown, sensitive), expressions
+
+
+def _endpoint_values(
+    name: str, model_name: str, kind: str, instance_type: str, async_output: str | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    serverless = kind == "serverless"
+    variant = {
+        "accelerator_type": None,
+        "container_startup_health_check_timeout_in_seconds": None,
+        "core_dump_config": [],
+        "enable_ssm_access": None,
+        "inference_ami_version": None,
+        "initial_instance_count": None if serverless else 1,
+        "initial_variant_weight": 1,
+        "instance_type": None if serverless else instance_type,
+        "managed_instance_scaling": [],
+        "model_data_download_timeout_in_seconds": None,
+        "model_name": model_name,
+        "routing_config": [],
+        "serverless_config": (
+            [{"max_concurrency": 5, "memory_size_in_mb": 4096, "provisioned_concurrency": None}] if serverless else []
+        ),
+        "variant_name": "primary",
+    }
+    variant_nested = {
+        "core_dump_config": [],
+        "managed_instance_scaling": [],
+        "routing_config": [],
+        "serverless_config": [{}] if serverless else [],
+    }
+    async_after: list[dict[str, Any]] = []
+    async_nested: list[dict[str, Any]] = []
+    if async_output is not None:
+        output = {
+            "kms_key_id": None,
+            "notification_config": [],
+            "s3_failure_path": None,
+            "s3_output_path": async_output,
+        }
+        async_after = [{"client_config": [], "output_config": [output]}]
+        async_nested = [{"client_config": [], "output_config": [{"notification_config": []}]}]
+    after = {
+        "async_inference_config": async_after,
+        "data_capture_config": [],
+        "kms_key_arn": None,
+        "name": name,
+        "production_variants": [variant],
+        "shadow_production_variants": [],
+        "tags": None,
+    }
+    unknown = {
+        "arn": True,
+        "async_inference_config": async_nested,
+        "data_capture_config": [],
+        "id": True,
+        "name_prefix": True,
+        "production_variants": [{**variant_nested, "volume_size_in_gb": True}],
+        "shadow_production_variants": [],
+        "tags_all": True,
+    }
+    sensitive = {
+        "async_inference_config": async_nested,
+        "data_capture_config": [],
+        "production_variants": [variant_nested],
+        "shadow_production_variants": [],
+        "tags_all": {},
+    }
+    return after, unknown, sensitive
+
+
+def _async_output(endpoint: Endpoint) -> str:
+    return f"s3://{endpoint.bucket.bucket}/async/{endpoint.config_name}/"
+
+
+def _plan_endpoint(endpoint: Endpoint) -> tuple[PlannedResource, dict[str, Any]]:
+    after, unknown, sensitive = _endpoint_values(
+        endpoint.config_name,
+        endpoint.model.model_name,
+        endpoint.kind,
+        endpoint.instance_type,
+        _async_output(endpoint) if endpoint.kind == "async" else None,
+    )
+    variant: dict[str, Any] = {
+        "model_name": _references(Reference(_address(endpoint.model), "name")),
+        "variant_name": _constant("primary"),
+    }
+    if endpoint.kind == "serverless":
+        variant["serverless_config"] = [{"max_concurrency": _constant(5), "memory_size_in_mb": _constant(4096)}]
+    else:
+        variant["initial_instance_count"] = _constant(1)
+        variant["instance_type"] = _constant(endpoint.instance_type)
+    expressions: dict[str, Any] = {"name": _constant(endpoint.config_name), "production_variants": [variant]}
+    if endpoint.kind == "async":
+        bucket = Reference(_address(endpoint.bucket), "bucket")
+        expressions["async_inference_config"] = [{"output_config": [{"s3_output_path": _references(bucket)}]}]
+    planned = PlannedResource("aws_sagemaker_endpoint_configuration", endpoint.name, after, unknown, sensitive)
+    return planned, expressions
+
+
+def _plan_pipeline(pipeline: Pipeline) -> tuple[PlannedResource, dict[str, Any]]:
+    definition = json.dumps(_pipeline_definition(pipeline), sort_keys=True, separators=(",", ":"))
+    planned = PlannedResource(
+        "aws_sagemaker_pipeline",
+        pipeline.name,
+        after={
+            "parallelism_configuration": [],
+            "pipeline_definition": definition,
+            "pipeline_definition_s3_location": [],
+            "pipeline_description": None,
+            "pipeline_display_name": pipeline.pipeline_name,
+            "pipeline_name": pipeline.pipeline_name,
+            "role_arn": EXECUTION_ROLE_ARN,
+            "tags": None,
+        },
+        after_unknown={
+            "arn": True,
+            "id": True,
+            "parallelism_configuration": [],
+            "pipeline_definition_s3_location": [],
+            "tags_all": True,
+        },
+        after_sensitive={"parallelism_configuration": [], "pipeline_definition_s3_location": [], "tags_all": {}},
+    )
+    # jsonencode(...) lists every reference it makes, in source order, repeats included.
+    bucket = Reference(_address(pipeline.bucket), "bucket")
+    model = Reference(_address(pipeline.model), "name")
+    expressions = {
+        "pipeline_definition": _references(bucket, model, bucket, bucket),
+        "pipeline_display_name": _constant(pipeline.pipeline_name),
+        "pipeline_name": _constant(pipeline.pipeline_name),
+        "role_arn": _constant(EXECUTION_ROLE_ARN),
+    }
+    return planned, expressions
+
+
+PLAN_BUILDERS = {
+    Repository: _plan_repository,
+    Bucket: _plan_bucket,
+    Model: _plan_model,
+    Endpoint: _plan_endpoint,
+    Pipeline: _plan_pipeline,
+}
+
+
+def _relevant_attributes(stack: Stack) -> list[dict[str, Any]]:
+    """The attributes of other resources that resources read (Terraform lists each once, in no set order)."""
+    pairs: set[tuple[str, tuple[str, ...]]] = set()
+    for item in stack.root:
+        if isinstance(item, Model):
+            pairs.add((_address(item.bucket), ("bucket",)))
+            if isinstance(item.image, Reference):
+                pairs.add((item.image.address, (item.image.attribute,)))
+        elif isinstance(item, Endpoint):
+            pairs.add((_address(item.model), ("name",)))
+            if item.kind == "async":
+                pairs.add((_address(item.bucket), ("bucket",)))
+        elif isinstance(item, Pipeline):
+            pairs.add((_address(item.bucket), ("bucket",)))
+            pairs.add((_address(item.model), ("name",)))
+    if stack.module_models:
+        # `aws_sagemaker_model.this[each.key].name`: the index is dynamic, so the whole resource is relevant.
+        pairs.add((f"module.{MODULE_NAME}.aws_sagemaker_model.this", ()))
+    return [{"resource": resource, "attribute": list(path)} for resource, path in sorted(pairs)]
+
+
+def _module_resources(stack: Stack) -> list[PlannedResource]:
+    planned = []
+    for entry in stack.module_models:
+        name = f"bench-{MODULE_NAME}-{entry.key}"
+        model = _model_values(name, entry.image, None, True, None)
+        endpoint = _endpoint_values(name, name, "instance", entry.instance_type, None)
+        for resource_type, (after, unknown, sensitive) in (
+            ("aws_sagemaker_model", model),
+            ("aws_sagemaker_endpoint_configuration", endpoint),
+        ):
+            planned.append(
+                PlannedResource(resource_type, "this", after, unknown, sensitive, module=MODULE_NAME, index=entry.key)
+            )
+    return planned
+
+
+def _module_configuration(stack: Stack) -> dict[str, Any]:
+    key = "aws.west"
+    for_each = {"references": ["var.models"]}
+    name = {"references": ["var.name_prefix", "each.key"]}
+    resources = [
+        {
+            "address": "aws_sagemaker_endpoint_configuration.this",
+            "mode": "managed",
+            "type": "aws_sagemaker_endpoint_configuration",
+            "name": "this",
+            "provider_config_key": key,
+            "expressions": {
+                "name": name,
+                "production_variants": [
+                    {
+                        "initial_instance_count": _constant(1),
+                        "instance_type": {"references": ["each.value.instance_type", "each.value"]},
+                        "model_name": {"references": ["aws_sagemaker_model.this", "each.key"]},
+                        "variant_name": _constant("primary"),
+                    }
+                ],
+            },
+            "schema_version": 0,
+            "for_each_expression": for_each,
+        },
+        {
+            "address": "aws_sagemaker_model.this",
+            "mode": "managed",
+            "type": "aws_sagemaker_model",
+            "name": "this",
+            "provider_config_key": key,
+            "expressions": {
+                "enable_network_isolation": _constant(True),
+                "execution_role_arn": {"references": ["var.execution_role_arn"]},
+                "name": name,
+                "primary_container": [{"image": {"references": ["each.value.image", "each.value"]}}],
+            },
+            "schema_version": 0,
+            "for_each_expression": for_each,
+        },
+    ]
+    models = {entry.key: {"image": entry.image, "instance_type": entry.instance_type} for entry in stack.module_models}
+    return {
+        "source": MODULE_SOURCE,
+        "expressions": {
+            "execution_role_arn": _constant(EXECUTION_ROLE_ARN),
+            "models": _constant(models),
+            "name_prefix": _constant(f"bench-{MODULE_NAME}"),
+        },
+        "module": {
+            "resources": resources,
+            "variables": {
+                "execution_role_arn": {"description": "IAM role that SageMaker assumes to run the models."},
+                "models": {"description": "Image and hosting instance type of each model, keyed by model name."},
+                "name_prefix": {"description": "Prefix of the model and endpoint configuration names."},
+            },
+        },
+    }
+
+
+def _provider_config() -> dict[str, Any]:
+    def expressions(region: dict[str, Any]) -> dict[str, Any]:
+        return _sorted({**{name: _constant(value) for name, value in MOCK_PROVIDER_ARGUMENTS}, "region": region})
+
+    common = {"name": "aws", "full_name": PROVIDER_NAME}
+    return {
+        "aws": {**common, "version_constraint": "~> 5.0", "expressions": expressions({"references": ["var.region"]})},
+        "aws.west": {
+            **common,
+            "alias": "west",
+            "version_constraint": "~> 5.0",
+            "expressions": expressions(_constant(WEST_REGION)),
+        },
+    }
+
+
+def render_plan(stack: Stack) -> dict[str, Any]:
+    """The plan JSON of the stack, as `terraform show -json tfplan` prints it after a first `terraform plan`."""
+    root: list[tuple[PlannedResource, dict[str, Any]]] = [PLAN_BUILDERS[type(item)](item) for item in stack.root]
+    root.sort(key=lambda pair: pair[0].address)
+    module = sorted(_module_resources(stack), key=lambda planned: planned.address)
+
+    def change(planned: PlannedResource) -> dict[str, Any]:
+        entry: dict[str, Any] = {"address": planned.address}
+        if planned.module:
+            entry["module_address"] = f"module.{planned.module}"
+        entry.update(mode="managed", type=planned.type, name=planned.name)
+        if planned.index is not None:
+            entry["index"] = planned.index
+        entry["provider_name"] = PROVIDER_NAME
+        entry["change"] = {
+            "actions": ["create"],
+            "before": None,
+            "after": _sorted(planned.after),
+            "after_unknown": _sorted(planned.after_unknown),
+            "before_sensitive": False,
+            "after_sensitive": _sorted(planned.after_sensitive),
+        }
+        return entry
+
+    def planned_value(planned: PlannedResource) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "address": planned.address,
+            "mode": "managed",
+            "type": planned.type,
+            "name": planned.name,
+        }
+        if planned.index is not None:
+            entry["index"] = planned.index
+        entry.update(
+            provider_name=PROVIDER_NAME,
+            schema_version=0,
+            values=_sorted(planned.after),
+            sensitive_values=_sorted(planned.after_sensitive),
+        )
+        return entry
+
+    planned_root: dict[str, Any] = {"resources": [planned_value(planned) for planned, _ in root]}
+    configuration_root: dict[str, Any] = {
+        "resources": [
+            {
+                "address": planned.address,
+                "mode": "managed",
+                "type": planned.type,
+                "name": planned.name,
+                "provider_config_key": "aws",
+                "expressions": _sorted(expressions),
+                "schema_version": 0,
+            }
+            for planned, expressions in root
+        ]
+    }
+    if module:
+        planned_root["child_modules"] = [
+            {"resources": [planned_value(planned) for planned in module], "address": f"module.{MODULE_NAME}"}
+        ]
+        configuration_root["module_calls"] = {MODULE_NAME: _module_configuration(stack)}
+    configuration_root["variables"] = {
+        "region": {"default": HOME_REGION, "description": "Region of the default provider: the publishing region."}
+    }
+    return {
+        "format_version": "1.2",
+        "terraform_version": TERRAFORM_VERSION,
+        "variables": {"region": {"value": HOME_REGION}},
+        "planned_values": {"root_module": planned_root},
+        "resource_changes": [change(planned) for planned, _ in root] + [change(planned) for planned in module],
+        "configuration": {"provider_config": _provider_config(), "root_module": configuration_root},
+        "relevant_attributes": _relevant_attributes(stack),
+        "timestamp": PLAN_TIMESTAMP,
+        "applyable": True,
+        "complete": True,
+        "errored": False,
+    }
+
+
+def dump_plan(plan: dict[str, Any]) -> str:
+    """One line, escaped as Go's encoding/json escapes it (`~> 5.0` is written `~\\u003e 5.0`)."""
+    text = json.dumps(plan, separators=(",", ":"), ensure_ascii=False)
+    # <, > and & occur only inside JSON strings, so replacing them everywhere is safe.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -578,11 +1091,11 @@ def write_stack(out: Path, resources: int, seed: int = 6, *, plan: bool = True) 
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    # A seller's repository names its account once, for CKV_MLM_003 (the mock providers cannot pin it).
+    (out / ".mlmarket.yaml").write_text(f'seller_account_id: "{SELLER_ACCOUNT}"\n', encoding="utf-8")
+    if plan:
+        (out / "plan.json").write_text(dump_plan(render_plan(stack)), encoding="utf-8")
     return out
-
-
-def _iter_items(stack: Stack) -> Iterator[Any]:
-    yield from stack.root
 
 
 if __name__ == "__main__":

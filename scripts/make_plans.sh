@@ -117,12 +117,13 @@ for stack in "${stacks[@]}"; do
     fi
     stack_started=$SECONDS
     log_file="$work_dir/terraform.log"
+    # errexit does not apply inside an if condition: chain the steps with &&.
     if (
-        cd "$copy_dir/$stack"
-        "$terraform_bin" init -input=false -backend=false -no-color
-        "$terraform_bin" validate -no-color
-        "$terraform_bin" plan -input=false -refresh=false -lock=false -no-color -out=tfplan
-        "$terraform_bin" show -json tfplan >"$work_dir/plan.json"
+        cd "$copy_dir/$stack" &&
+            "$terraform_bin" init -input=false -backend=false -no-color &&
+            "$terraform_bin" validate -no-color &&
+            "$terraform_bin" plan -input=false -refresh=false -lock=false -no-color -out=tfplan &&
+            "$terraform_bin" show -json tfplan >"$work_dir/plan.json"
     ) >"$log_file" 2>&1; then
         cp "$work_dir/plan.json" "$examples_dir/$stack/plan.json"
         written=$((written + 1))

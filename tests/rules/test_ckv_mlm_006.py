@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
-
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.rules import get_rule
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_006"
 MODEL = "aws_sagemaker_model"
@@ -19,23 +18,26 @@ EAST, WEST = "us-east-1", "us-west-2"
 
 def test_majority_region_counts_each_instance():
     # One model with three instances in us-east-1 outvotes two SageMaker resources in us-west-2.
-    results = judge(RULE, stack(
-        resource(MODEL, "pass_counted_east", instances=3, region=EAST),
-        resource(MODEL, "fail_west_model", region=WEST),
-        resource(ENDPOINT_CONFIG, "fail_west_endpoint_configuration", region=WEST),
-        resource(REPOSITORY, "pass_east_repository", region=EAST),
-        resource(REPOSITORY, "fail_west_repository", region=WEST),
-        resource("aws_ecr_lifecycle_policy", "fail_west_lifecycle", region=WEST),
-        resource(BUCKET, "pass_east_bucket", region=EAST),
-        resource("aws_s3_bucket_versioning", "fail_west_versioning", region=WEST),
-        resource("aws_s3_object", "fail_west_object", region=WEST),
-        resource("awscc_s3_bucket", "fail_west_cc_bucket", region=WEST),
-        resource("awscc_ecr_repository", "pass_east_cc_repository", region=EAST),
-        resource("awscc_sagemaker_model_package", "pass_east_cc_package", region=EAST),
-        resource(BUCKET, "unknown_region", region=Unknown("provider aws.x sets no region")),
-        resource(BUCKET, "west_data_source_is_out_of_scope", region=WEST, mode="data"),
-        resource("aws_iam_role", "west_role_is_out_of_scope", region=WEST),
-    ))
+    results = judge(
+        RULE,
+        stack(
+            resource(MODEL, "pass_counted_east", instances=3, region=EAST),
+            resource(MODEL, "fail_west_model", region=WEST),
+            resource(ENDPOINT_CONFIG, "fail_west_endpoint_configuration", region=WEST),
+            resource(REPOSITORY, "pass_east_repository", region=EAST),
+            resource(REPOSITORY, "fail_west_repository", region=WEST),
+            resource("aws_ecr_lifecycle_policy", "fail_west_lifecycle", region=WEST),
+            resource(BUCKET, "pass_east_bucket", region=EAST),
+            resource("aws_s3_bucket_versioning", "fail_west_versioning", region=WEST),
+            resource("aws_s3_object", "fail_west_object", region=WEST),
+            resource("awscc_s3_bucket", "fail_west_cc_bucket", region=WEST),
+            resource("awscc_ecr_repository", "pass_east_cc_repository", region=EAST),
+            resource("awscc_sagemaker_model_package", "pass_east_cc_package", region=EAST),
+            resource(BUCKET, "unknown_region", region=Unknown("provider aws.x sets no region")),
+            resource(BUCKET, "west_data_source_is_out_of_scope", region=WEST, mode="data"),
+            resource("aws_iam_role", "west_role_is_out_of_scope", region=WEST),
+        ),
+    )
     assert {a: r.verdict for a, r in results.items()} == {
         f"{MODEL}.pass_counted_east": Verdict.PASSED,
         f"{MODEL}.fail_west_model": Verdict.FAILED,
@@ -62,11 +64,14 @@ def test_majority_region_counts_each_instance():
 
 
 def test_configured_publishing_region_wins_over_the_majority():
-    results = judge(RULE, stack(
-        resource(MODEL, "fail_east_majority", instances=5, region=EAST),
-        resource(BUCKET, "pass_west_bucket", region=WEST),
-        publishing_region=WEST,
-    ))
+    results = judge(
+        RULE,
+        stack(
+            resource(MODEL, "fail_east_majority", instances=5, region=EAST),
+            resource(BUCKET, "pass_west_bucket", region=WEST),
+            publishing_region=WEST,
+        ),
+    )
     assert {a: r.verdict for a, r in results.items()} == {
         f"{MODEL}.fail_east_majority": Verdict.FAILED,
         f"{BUCKET}.pass_west_bucket": Verdict.PASSED,
@@ -95,11 +100,14 @@ def test_tie_goes_to_the_default_provider_region_else_the_first_by_name():
 
 
 def test_without_sagemaker_resources_the_default_provider_region_is_the_reference():
-    results = judge(RULE, stack(
-        resource(BUCKET, "pass_default_region", region=EAST),
-        resource(BUCKET, "fail_other_region", region=WEST),
-        resource(MODEL, "unknown_model_region", region=Unknown("var.region has no value in the configuration")),
-    ))
+    results = judge(
+        RULE,
+        stack(
+            resource(BUCKET, "pass_default_region", region=EAST),
+            resource(BUCKET, "fail_other_region", region=WEST),
+            resource(MODEL, "unknown_model_region", region=Unknown("var.region has no value in the configuration")),
+        ),
+    )
     assert {a: r.verdict for a, r in results.items()} == {
         f"{BUCKET}.pass_default_region": Verdict.PASSED,
         f"{BUCKET}.fail_other_region": Verdict.FAILED,
@@ -122,11 +130,21 @@ def test_no_reference_region_is_unknown():
 
 def test_scope_is_sagemaker_ecr_and_s3_only():
     types = get_rule(RULE).metadata.resource_types
-    assert all(t.startswith(("aws_sagemaker_", "awscc_sagemaker_", "aws_ecr_", "awscc_ecr_", "aws_s3_", "awscc_s3_"))
-               for t in types)
-    assert {"aws_sagemaker_model", "aws_sagemaker_pipeline", "aws_sagemaker_algorithm", "awscc_sagemaker_model",
-            "aws_ecr_repository", "aws_ecr_repository_policy", "aws_s3_bucket", "aws_s3_bucket_policy",
-            "aws_s3_object"} <= set(types)
+    assert all(
+        t.startswith(("aws_sagemaker_", "awscc_sagemaker_", "aws_ecr_", "awscc_ecr_", "aws_s3_", "awscc_s3_"))
+        for t in types
+    )
+    assert {
+        "aws_sagemaker_model",
+        "aws_sagemaker_pipeline",
+        "aws_sagemaker_algorithm",
+        "awscc_sagemaker_model",
+        "aws_ecr_repository",
+        "aws_ecr_repository_policy",
+        "aws_s3_bucket",
+        "aws_s3_bucket_policy",
+        "aws_s3_object",
+    } <= set(types)
     assert len(types) == len(set(types))
 
 

@@ -51,11 +51,11 @@ def render_sarif(results: list[Result]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def fingerprint(rule_id: str, address: str) -> str:
+def _fingerprint(rule_id: str, address: str) -> str:
     return hashlib.sha256(f"{rule_id}\0{address}".encode()).hexdigest()
 
 
-def artifact_uri(path: str) -> tuple[str, str | None]:
+def _artifact_uri(path: str) -> tuple[str, str | None]:
     """(uri, uriBaseId): relative to the source root when the file is under the working directory."""
     if os.path.isabs(path):
         relative = os.path.relpath(path)
@@ -97,7 +97,7 @@ def _sarif_result(result: Result, rule_index: int) -> dict[str, object]:
         "level": _LEVELS[result.verdict],
         "message": {"text": text},
         "locations": [_location(result)],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result.rule_id, result.address)},
+        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(result.rule_id, result.address)},
     }
     if result.verdict is Verdict.SKIPPED:
         suppression: dict[str, str] = {"kind": "inSource"}
@@ -111,7 +111,7 @@ def _location(result: Result) -> dict[str, object]:
     location: dict[str, object] = {"logicalLocations": [{"fullyQualifiedName": result.address, "kind": "resource"}]}
     # A live-account audit has no file; the logical location alone still names the resource.
     if result.file:
-        uri, base = artifact_uri(result.file)
+        uri, base = _artifact_uri(result.file)
         artifact = {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
         location["physicalLocation"] = {
             "artifactLocation": artifact,

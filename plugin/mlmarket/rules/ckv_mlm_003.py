@@ -53,10 +53,9 @@ def _judge(use: ImageUse, seller: str | None) -> Finding:
             f"{use.where} is an AWS-owned SageMaker image, never in the seller's account; "
             "Marketplace publishes only images from the seller's own ECR registry"
         )
-    if isinstance(account, Unknown):
-        return unknown(f"{use.where} is in an unknown account: {account.reason}")
-    if account is None:
-        return unknown(f"{use.where} is in an unknown account")
+    if not isinstance(account, str):
+        reason = f": {account.reason}" if isinstance(account, Unknown) else ""
+        return unknown(f"{use.where} is in an unknown account{reason}")
     if seller is None:
         return unknown(f"{use.where} is in account {account}, and no seller account is set: {SELLER_ACCOUNT_HINT}")
     if account != seller:

@@ -42,17 +42,19 @@ class CKV_MLM_004(Rule):
         return worst(findings, "every private ECR image is in the region of the resource")
 
 
-def _judge(use: ImageUse, resource_region: str | Unknown) -> Finding:
+def _judge(use: ImageUse, resource_region: str | Unknown | None) -> Finding:
     image_region = use.image.region
-    if isinstance(image_region, Unknown):
-        return unknown(f"the region of {use.where} cannot be resolved: {image_region.reason}")
-    if image_region is None:
-        return unknown(f"the region of {use.where} cannot be resolved")
-    if isinstance(resource_region, Unknown):
-        return unknown(f"the region of the resource cannot be resolved: {resource_region.reason}")
+    if not isinstance(image_region, str):
+        return unknown(f"the region of {use.where} cannot be resolved{_reason(image_region)}")
+    if not isinstance(resource_region, str):
+        return unknown(f"the region of the resource cannot be resolved{_reason(resource_region)}")
     if image_region != resource_region:
         return failed(
             f"{use.where} is in {image_region}, but the resource is in {resource_region}; "
             "SageMaker pulls images only from ECR in its own region"
         )
     return passed(f"{use.where} is in {resource_region}, the region of the resource")
+
+
+def _reason(value: Unknown | None) -> str:
+    return f": {value.reason}" if isinstance(value, Unknown) else ""

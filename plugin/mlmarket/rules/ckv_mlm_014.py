@@ -46,12 +46,14 @@ class CKV_MLM_014(Rule):
             return _judge_pipeline(resource, stack)
         spec = blocks(resource.get("source_algorithm_specification"))
         if isinstance(spec, Unknown):
-            return unknown(f"source_algorithm_specification cannot be read before apply: {spec.reason}")
+            return unknown(f"source_algorithm_specification is unknown: {spec.reason}")
         findings = []
         for spec_block in spec:
             algorithms = blocks(spec_block.get("source_algorithms"))
             if isinstance(algorithms, Unknown):
-                findings.append(unknown(f"source_algorithms cannot be read before apply: {algorithms.reason}"))
+                findings.append(
+                    unknown(f"source_algorithm_specification.source_algorithms is unknown: {algorithms.reason}")
+                )
                 continue
             for index, algorithm in enumerate(algorithms):
                 where = f"source_algorithm_specification.source_algorithms[{index}].algorithm_name"
@@ -74,7 +76,7 @@ def _judge_pipeline(resource: Resource, stack: Stack) -> Finding | None:
         algorithms = dig(spec, "SourceAlgorithms")
         where = f"{step.label} SourceAlgorithmSpecification.SourceAlgorithms"
         if isinstance(algorithms, Unknown):
-            findings.append(unknown(f"{where} cannot be read before the pipeline runs: {algorithms.reason}"))
+            findings.append(unknown(f"{where} is unknown: {algorithms.reason}"))
             continue
         if isinstance(algorithms, dict):
             algorithms = [algorithms]
@@ -120,7 +122,7 @@ def _judge_algorithm(where: str, value: Any, resource: Resource, stack: Stack) -
 def _judge_referenced_algorithm(where: str, value: Unknown, resource: Resource, stack: Stack) -> Finding:
     target = stack.referenced(value.references, module_prefix(resource.address))
     if target is None or target.mode != "managed" or target.type not in _ALGORITHM_TYPES:
-        return unknown(f"{where} cannot be read before apply: {value.reason}")
+        return unknown(f"{where} is unknown: {value.reason}")
     seller = stack.seller_account
     if isinstance(target.account, str) and seller is not None and target.account != seller:
         return failed(

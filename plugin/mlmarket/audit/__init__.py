@@ -1,0 +1,92 @@
+"""`mlmarket audit`: a read-only compliance audit of a live AWS account.
+
+`fetch` reads the account (the only module that imports boto3), `mapping` turns the responses into the same
+normalized model the Terraform readers build, and the same rules judge it. Importing this package stays cheap:
+boto3 is imported only when an audit runs, so `mlmarket --version` and plan scans never pay for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mlmarket.audit.fetch import Progress
+    from mlmarket.engine import Result
+    from mlmarket.rules.base import Rule
+    from mlmarket.settings import Settings
+
+AUDIT_SOURCE = "audit"
+
+
+class Unreadable(NamedTuple):
+    """A read that failed after the retries: the audit is incomplete there."""
+
+    region: str
+    service: str
+    operation: str
+    error_code: str
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    results: list[Result]
+    unreadable: list[Unreadable]
+    account: str | None = None
+    operations_called: frozenset[str] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        return not self.unreadable
+
+
+def audit_rules() -> tuple[Rule, ...]:
+    """The rules that judge what an audit reads (their metadata lists the "audit" source)."""
+    from mlmarket.rules import all_rules
+
+    return tuple(rule for rule in all_rules() if AUDIT_SOURCE in rule.metadata.sources)
+
+
+def run_audit(
+    regions: Sequence[str],
+    profile: str | None,
+    endpoint_url: str | None,
+    settings: Settings,
+    *,
+    rules: Sequence[Rule] | None = None,
+    max_attempts: int | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> AuditOutcome:
+    """Read `regions` of the account the credentials belong to, and judge it. Raises fetch.AuditSetupError when
+    the audit cannot start (credentials, profile)."""
+    from mlmarket.audit import fetch, mapping
+    from mlmarket.engine import evaluate
+
+    snapshot = fetch.collect(
+        list(regions),
+        profile=profile,
+        endpoint_url=endpoint_url,
+        max_attempts=max_attempts or fetch.DEFAULT_MAX_ATTEMPTS,
+        progress=progress,
+        now=now,
+    )
+    stack = mapping.build_stack(
+        snapshot.collected,
+        account=snapshot.account,
+        partition=snapshot.partition,
+        publishing_region=settings.publishing_region,
+        image_size_budget_gib=settings.image_size_budget_gib,
+    )
+    results = evaluate(stack, audit_rules() if rules is None else rules, settings.skips)
+    if settings.severity:
+        results = [replace(r, severity=settings.severity.get(r.rule_id, r.severity)) for r in results]
+    return AuditOutcome(
+        results=results,
+        unreadable=list(snapshot.unreadable),
+        account=snapshot.account,
+        operations_called=snapshot.operations_called,
+    )
