@@ -76,7 +76,8 @@ def run_audit(
     )
     stack = mapping.build_stack(
         snapshot.collected,
-        account=snapshot.account,
+        # The audited account is the seller account; the configured one stands in only when STS cannot say.
+        account=snapshot.account or settings.seller_account,
         partition=snapshot.partition,
         publishing_region=settings.publishing_region,
         image_size_budget_gib=settings.image_size_budget_gib,

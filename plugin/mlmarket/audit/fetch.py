@@ -126,7 +126,8 @@ class ClientFactory:
         self.endpoint_url = endpoint_url
         self.guard = OperationGuard()
         self._config = Config(
-            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            # total_max_attempts counts the first attempt; botocore's max_attempts would count only the retries.
+            retries={"mode": "adaptive", "total_max_attempts": max_attempts},
             user_agent_extra=f"mlmarket-audit/{__version__}",
             # A custom endpoint (moto, LocalStack) serves buckets by path, not by host name.
             s3={"addressing_style": "path"} if endpoint_url else None,
@@ -139,7 +140,8 @@ class ClientFactory:
             client = self.session.client(
                 service, region_name=region, endpoint_url=self.endpoint_url, config=self._config
             )
-            client.meta.events.register("before-call", self.guard)
+            # First, so no other handler can answer a call before the allowlist has seen it.
+            client.meta.events.register_first("before-call", self.guard)
             self._clients[key] = client
         return self._clients[key]
 

@@ -1,0 +1,663 @@
+"""Benchmark mlmarket against checkov on generated stacks, and write docs/PERFORMANCE.md.
+
+For each stack size the commands below run side by side, interleaved (repetition 1 of every command at every
+size, then repetition 2, ...), so that a slow minute of the machine hits all of them alike. Each run is timed
+(wall clock) and its peak resident memory taken with GNU time (`/usr/bin/time -f %M`), or, without it, from
+`getrusage(RUSAGE_CHILDREN)` in a fresh wrapper process. Figures are medians over the repetitions.
+
+    native plan     mlmarket scan plan.json --format json
+    checkov plan    checkov -f plan.json --framework terraform_plan --external-checks-dir <checks> -c CKV_MLM_*
+    floor           python -c "import json; json.load(open('plan.json'))"
+    native HCL      mlmarket scan DIR --format json
+    checkov -d      checkov -d DIR --framework terraform                      (every built-in check)
+    checkov -d +mlm checkov -d DIR --framework terraform --external-checks-dir <checks>
+    version         mlmarket --version                                        (once per repetition)
+
+Every checkov call has `--skip-download -o json` and runs with BC_SKIP_MAPPING=TRUE and the update check off:
+nothing touches the network. Stacks come from bench/generate_stack.py, in a temporary directory.
+
+    python bench/run_benchmarks.py                    # sizes 100,1000,3000, 5 repetitions, writes the doc
+    python bench/run_benchmarks.py --full --repeat 3  # adds 10,000 resources
+    python bench/run_benchmarks.py --sizes 100 --repeat 1 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import generate_stack  # noqa: E402  (a sibling script, not a package)
+
+DEFAULT_SIZES = (100, 1000, 3000)
+FULL_SIZE = 10000
+DOC_PATH = REPO_ROOT / "docs" / "PERFORMANCE.md"
+GNU_TIME = "/usr/bin/time"
+CHECKOV_ENV = {
+    "BC_SKIP_MAPPING": "TRUE",
+    "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",
+    "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+}
+MIB = 1024 * 1024
+
+# Targets of issue 6.
+SPEEDUP_SIZE = 3000
+SPEEDUP_TARGET = 10.0
+SPEEDUP_MOONSHOT = 20.0
+FLOOR_RATIO_TARGET = 3.0
+MEMORY_PLAN_FACTOR = 2.0
+MEMORY_ALLOWANCE_MB = 60.0
+CHECKOV_OVERHEAD_SIZE = 1000
+CHECKOV_OVERHEAD_TARGET = 0.10
+VERSION_TARGET_S = 0.150
+QUADRATIC_EXPONENT = 1.5
+
+
+@dataclass(frozen=True)
+class Command:
+    key: str
+    label: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    # Exit codes that mean "ran to the end" (1: something failed a check).
+    ok_codes: tuple[int, ...] = (0, 1)
+
+
+@dataclass
+class Samples:
+    wall_s: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.wall_s)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(self.peak_kb) / 1024
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running one command
+
+
+WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:], stdout=open(sys.argv[1], "wb"), stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+print(code, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def run_once(command: Command, stdout_path: Path) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in KiB, exit code) of one run; stdout goes to a file, stderr is dropped."""
+    env = {**os.environ, **command.env}
+    if os.access(GNU_TIME, os.X_OK):
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, stdout_path.open("wb") as out:
+            start = time.perf_counter()
+            code = subprocess.call(
+                [GNU_TIME, "-f", "%M", "-o", rss.name, *command.argv],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            wall = time.perf_counter() - start
+            lines = rss.read().split()
+        # GNU time writes "Command exited with non-zero status N" before the figure.
+        peak = int(lines[-1])
+    else:
+        # A fresh wrapper per run, so RUSAGE_CHILDREN holds this command alone.
+        output = subprocess.run(
+            [sys.executable, "-c", WRAPPER, str(stdout_path), *command.argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        code, wall, peak = int(output[0]), float(output[1]), int(output[2])
+    if code not in command.ok_codes:
+        raise SystemExit(f"{command.label}: exit code {code}: {' '.join(command.argv)}")
+    return wall, peak, code
+
+
+def summarize_output(command: Command, stdout_path: Path) -> str:
+    """A one-line result summary from the command's JSON output (to see that both tools found the same)."""
+    if command.key in ("floor", "version"):
+        return ""
+    try:
+        report = json.loads(stdout_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "(no JSON report)"
+    if command.key.startswith("checkov"):
+        reports = report if isinstance(report, list) else [report]
+        totals = {"passed": 0, "failed": 0}
+        for entry in reports:
+            for name in totals:
+                totals[name] += entry.get("summary", {}).get(name, 0)
+        return f"{totals['passed']} passed, {totals['failed']} failed"
+    summary = report.get("summary", {})
+    return f"{summary.get('passed', 0)} passed, {summary.get('failed', 0)} failed, {summary.get('unknown', 0)} unknown"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Commands
+
+
+@dataclass(frozen=True)
+class Tools:
+    python: str
+    mlmarket: str
+    checkov: str
+    checks_dir: str
+
+
+def find_tools() -> Tools:
+    bin_dir = Path(sys.executable).parent
+
+    def locate(name: str) -> str:
+        candidate = bin_dir / name
+        found = str(candidate) if candidate.exists() else shutil.which(name)
+        if not found:
+            raise SystemExit(f"{name} not found beside {sys.executable} or on PATH")
+        return found
+
+    mlmarket = locate("mlmarket")
+    checks_dir = subprocess.run([mlmarket, "checks-dir"], capture_output=True, text=True, check=True).stdout.strip()
+    return Tools(python=sys.executable, mlmarket=mlmarket, checkov=locate("checkov"), checks_dir=checks_dir)
+
+
+def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
+    plan = str(stack_dir / "plan.json")
+    directory = str(stack_dir)
+    checkov_common = ["--skip-download", "-o", "json"]
+    return [
+        Command("native_plan", "mlmarket scan plan.json", [tools.mlmarket, "scan", plan, "--format", "json"]),
+        Command(
+            "checkov_plan",
+            "checkov -f plan.json (mlmarket checks only)",
+            [tools.checkov, "-f", plan, "--framework", "terraform_plan", *checkov_common,
+             "--external-checks-dir", tools.checks_dir, "-c", "CKV_MLM_*"],
+            CHECKOV_ENV,
+        ),  # fmt: skip
+        Command("floor", "floor: python json.load(plan)", [tools.python, "-c", FLOOR_CODE, plan], ok_codes=(0,)),
+        Command("native_hcl", "mlmarket scan DIR (HCL)", [tools.mlmarket, "scan", directory, "--format", "json"]),
+        Command(
+            "checkov_dir",
+            "checkov -d DIR (built-in checks)",
+            [tools.checkov, "-d", directory, "--framework", "terraform", *checkov_common],
+            CHECKOV_ENV,
+        ),
+        Command(
+            "checkov_dir_mlm",
+            "checkov -d DIR + mlmarket checks",
+            [tools.checkov, "-d", directory, "--framework", "terraform", *checkov_common,
+             "--external-checks-dir", tools.checks_dir],
+            CHECKOV_ENV,
+        ),  # fmt: skip
+    ]
+
+
+FLOOR_CODE = "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))"
+
+
+def version_command(tools: Tools) -> Command:
+    return Command("version", "mlmarket --version", [tools.mlmarket, "--version"], ok_codes=(0,))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Analysis
+
+
+def fit_exponent(sizes: list[int], values: list[float]) -> float | None:
+    """b of value = a * n^b, by least squares on (log n, log value)."""
+    points = [(math.log(n), math.log(v)) for n, v in zip(sizes, values) if v > 0]
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+@dataclass
+class Target:
+    name: str
+    measured: str
+    goal: str
+    passed: bool | None  # None: not measured in this run
+
+    @property
+    def verdict(self) -> str:
+        return "n/a" if self.passed is None else ("PASS" if self.passed else "MISS")
+
+
+@dataclass
+class Results:
+    sizes: list[int]
+    repeat: int
+    samples: dict[tuple[str, int], Samples]  # (command key, size); version uses size 0
+    labels: dict[str, str]
+    plan_bytes: dict[int, int]
+    hcl_bytes: dict[int, int]
+    commands: dict[str, list[str]]
+    started: datetime.datetime
+    elapsed_s: float
+
+    def get(self, key: str, size: int) -> Samples | None:
+        return self.samples.get((key, size))
+
+
+def targets(results: Results) -> list[Target]:
+    out: list[Target] = []
+    native = results.get("native_plan", SPEEDUP_SIZE)
+    checkov = results.get("checkov_plan", SPEEDUP_SIZE)
+    floor = results.get("floor", SPEEDUP_SIZE)
+    at = f"{SPEEDUP_SIZE:,}-resource plan"
+    if native and checkov:
+        speedup = checkov.wall / native.wall
+        moonshot = " (moonshot 20x reached)" if speedup >= SPEEDUP_MOONSHOT else ""
+        out.append(
+            Target(
+                f"native scan vs checkov, {at}",
+                f"{speedup:.1f}x faster ({native.wall:.2f} s vs {checkov.wall:.2f} s){moonshot}",
+                f">= {SPEEDUP_TARGET:.0f}x (moonshot {SPEEDUP_MOONSHOT:.0f}x)",
+                speedup >= SPEEDUP_TARGET,
+            )
+        )
+    else:
+        out.append(Target(f"native scan vs checkov, {at}", "not measured", f">= {SPEEDUP_TARGET:.0f}x", None))
+    if native and floor:
+        ratio = native.wall / floor.wall
+        out.append(
+            Target(
+                f"native scan vs floor, {at}",
+                f"{ratio:.1f}x the floor ({native.wall:.2f} s vs {floor.wall:.2f} s)",
+                f"<= {FLOOR_RATIO_TARGET:.0f}x",
+                ratio <= FLOOR_RATIO_TARGET,
+            )
+        )
+    else:
+        out.append(Target(f"native scan vs floor, {at}", "not measured", f"<= {FLOOR_RATIO_TARGET:.0f}x", None))
+    if native:
+        plan_mb = results.plan_bytes[SPEEDUP_SIZE] / MIB
+        limit = MEMORY_PLAN_FACTOR * plan_mb + MEMORY_ALLOWANCE_MB
+        out.append(
+            Target(
+                f"native scan peak memory, {at}",
+                f"{native.peak_mb:.0f} MB (plan {plan_mb:.1f} MB)",
+                f"<= 2 x plan + 60 MB = {limit:.0f} MB",
+                native.peak_mb <= limit,
+            )
+        )
+    else:
+        out.append(Target(f"native scan peak memory, {at}", "not measured", "<= 2 x plan + 60 MB", None))
+    without = results.get("checkov_dir", CHECKOV_OVERHEAD_SIZE)
+    with_mlm = results.get("checkov_dir_mlm", CHECKOV_OVERHEAD_SIZE)
+    name = f"mlmarket checks added to checkov -d, {CHECKOV_OVERHEAD_SIZE:,} resources"
+    if without and with_mlm:
+        added = with_mlm.wall / without.wall - 1
+        out.append(
+            Target(
+                name,
+                f"+{added * 100:.0f}% ({without.wall:.1f} s -> {with_mlm.wall:.1f} s)",
+                f"<= +{CHECKOV_OVERHEAD_TARGET * 100:.0f}%",
+                added <= CHECKOV_OVERHEAD_TARGET,
+            )
+        )
+    else:
+        out.append(Target(name, "not measured", f"<= +{CHECKOV_OVERHEAD_TARGET * 100:.0f}%", None))
+    version = results.get("version", 0)
+    if version:
+        out.append(
+            Target(
+                "mlmarket --version",
+                f"{version.wall * 1000:.0f} ms",
+                f"< {VERSION_TARGET_S * 1000:.0f} ms",
+                version.wall < VERSION_TARGET_S,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+
+    def version_of(argv: list[str]) -> str:
+        try:
+            return subprocess.run(
+                argv, capture_output=True, text=True, check=True, env={**os.environ, **CHECKOV_ENV}
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "unknown"
+
+    tools = find_tools()
+    return [
+        ("CPU", cpu),
+        ("cores", str(os.cpu_count())),
+        ("memory", memory),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("checkov", version_of([tools.checkov, "--version"])),
+        ("mlmarket", version_of([tools.mlmarket, "--version"]).removeprefix("mlmarket ")),
+        ("peak memory from", "GNU time %M" if os.access(GNU_TIME, os.X_OK) else "getrusage(RUSAGE_CHILDREN)"),
+    ]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
+
+
+def _growth_rows(results: Results) -> list[list[str]]:
+    rows = []
+    version = results.get("version", 0)
+    for key in ("native_plan", "floor", "checkov_plan", "native_hcl", "checkov_dir", "checkov_dir_mlm"):
+        present = [n for n in results.sizes if results.get(key, n)]
+        series = [results.samples[(key, n)] for n in present]
+        time_b = fit_exponent(present, [s.wall for s in series])
+        memory_b = fit_exponent(present, [s.peak_mb for s in series])
+        # Start-up (interpreter, imports) is a constant that flattens the raw fit; the part above
+        # `mlmarket --version` is what grows with the stack.
+        excess_time_b = excess_memory_b = None
+        if version and key.startswith("native"):
+            excess_time_b = fit_exponent(present, [s.wall - version.wall for s in series])
+            excess_memory_b = fit_exponent(present, [s.peak_mb - version.peak_mb for s in series])
+
+        def shown(b: float | None) -> str:
+            if b is None:
+                return "n/a"
+            return f"{b:.2f}" + (" QUADRATIC?" if b >= QUADRATIC_EXPONENT else "")
+
+        rows.append(
+            [
+                results.labels[key],
+                shown(time_b),
+                shown(excess_time_b) if key.startswith("native") else "",
+                shown(memory_b),
+                shown(excess_memory_b) if key.startswith("native") else "",
+            ]
+        )
+    return rows
+
+
+def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
+    sizes = results.sizes
+    parts = [
+        "# Performance",
+        "",
+        f"Written by `bench/run_benchmarks.py` on {results.started:%Y-%m-%d %H:%M} UTC; do not edit by hand, "
+        "run the script again.",
+        f"{results.repeat} repetitions of every command, interleaved; figures are medians "
+        f"(min-max in brackets); the whole run took {results.elapsed_s / 60:.1f} min.",
+        "",
+        "## Machine",
+        "",
+        _table(["", ""], [[name, value] for name, value in machine_rows]),
+        "",
+        "## Targets (issue 6)",
+        "",
+        _table(
+            ["target", "measured", "goal", "verdict"],
+            [[t.name, t.measured, t.goal, t.verdict] for t in targets(results)],
+        ),
+        "",
+        "## Stacks",
+        "",
+        "Generated by `bench/generate_stack.py` (seeded): per group of nine root resources one ECR repository, one "
+        "S3 bucket, three SageMaker models, three endpoint configurations and one pipeline; a tenth of the "
+        "resources are models and endpoint configurations of a local module called with the aliased `aws.west` "
+        "provider; about one model in ten, and a few endpoint configurations and pipelines, break a rule.",
+        "",
+        _table(
+            ["resources", "plan.json", "main.tf"],
+            [[f"{n:,}", f"{results.plan_bytes[n] / MIB:.2f} MB", f"{results.hcl_bytes[n] / MIB:.2f} MB"] for n in sizes],
+        ),
+        "",
+        "## Wall time and peak memory",
+        "",
+    ]
+    rows = []
+    for n in sizes:
+        for key in results.labels:
+            samples = results.get(key, n)
+            if samples is None:
+                continue
+            spread = f"{_seconds(min(samples.wall_s))}-{_seconds(max(samples.wall_s))}"
+            rows.append(
+                [
+                    f"{n:,}",
+                    results.labels[key],
+                    f"{_seconds(samples.wall)} ({spread})",
+                    f"{samples.peak_mb:.0f}",
+                    samples.summary,
+                ]
+            )
+    version = results.get("version", 0)
+    if version:
+        spread = f"{_seconds(min(version.wall_s))}-{_seconds(max(version.wall_s))}"
+        rows.append(["-", results.labels["version"], f"{_seconds(version.wall)} ({spread})", f"{version.peak_mb:.0f}", ""])
+    parts += [_table(["resources", "command", "wall s", "peak RSS MB", "results"], rows), ""]
+
+    parts += ["## Ratios", ""]
+    ratio_rows = []
+    for n in sizes:
+        native, checkov, floor = (results.get(k, n) for k in ("native_plan", "checkov_plan", "floor"))
+        native_hcl, without, with_mlm = (results.get(k, n) for k in ("native_hcl", "checkov_dir", "checkov_dir_mlm"))
+        ratio_rows.append(
+            [
+                f"{n:,}",
+                f"{checkov.wall / native.wall:.1f}x" if native and checkov else "",
+                f"{native.wall / floor.wall:.1f}x" if native and floor else "",
+                f"{without.wall / native_hcl.wall:.1f}x" if native_hcl and without else "",
+                f"+{(with_mlm.wall / without.wall - 1) * 100:.0f}% (+{with_mlm.wall - without.wall:.1f} s)"
+                if without and with_mlm
+                else "",
+            ]
+        )
+    parts += [
+        _table(
+            [
+                "resources",
+                "checkov plan / native plan",
+                "native plan / floor",
+                "checkov -d / native HCL",
+                "mlmarket checks added to checkov -d",
+            ],
+            ratio_rows,
+        ),
+        "",
+        "## Growth",
+        "",
+        "Exponent b of a least-squares fit of time = a * n^b (and of peak memory) over the sizes, in log space: "
+        "1 is linear, 1.5 or more is flagged as quadratic. Start-up is a constant that pulls the raw exponent "
+        "below 1; for the native scans the fit of the part above `mlmarket --version` is shown beside it.",
+        "",
+        _table(["command", "time b", "time b above start-up", "memory b", "memory b above start-up"],
+               _growth_rows(results)),  # fmt: skip
+        "",
+        "## Method",
+        "",
+        "- Commands (stdout to a file, stderr dropped; exit codes 0 and 1 accepted, anything else aborts):",
+        "",
+    ]
+    parts += [f"  - {results.labels[key]}: `{' '.join(argv)}`" for key, argv in results.commands.items()]
+    parts += [
+        "",
+        "- checkov runs with " + ", ".join(f"`{k}={v}`" for k, v in CHECKOV_ENV.items()) + " and `--skip-download`;"
+        " nothing touches the network.",
+        "- The floor is what any scanner of the plan pays: start the same Python and `json.load` the plan.",
+        '- "mlmarket checks added to checkov -d" compares the run a checkov user already has (`checkov -d DIR '
+        "--framework terraform`, every built-in check, graph checks included) with the same run plus "
+        '`--external-checks-dir "$(mlmarket checks-dir)"`: the difference is everything the plugin costs (its '
+        "import, its own read of the directory, the rules, the per-resource look-ups). Restricting both runs "
+        "with `-c CKV_AWS_*` and `-c CKV_AWS_*,CKV_MLM_*` leaves that difference unchanged but drops checkov's "
+        "graph, Terraform and secrets checks from the baseline, which no user turns off to add a plugin.",
+        "- Peak memory is the maximum resident set size of the command's process.",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Main
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+    if not sizes or sizes[0] < len(generate_stack.GROUP_PATTERN):
+        raise argparse.ArgumentTypeError(f"sizes must be at least {len(generate_stack.GROUP_PATTERN)}")
+    return sizes
+
+
+def benchmark(
+    sizes: list[int], repeat: int, work_dir: Path, progress: Callable[[str], None]
+) -> Results:
+    started = datetime.datetime.now(datetime.timezone.utc)
+    clock = time.perf_counter()
+    tools = find_tools()
+    stacks: dict[int, Path] = {}
+    for n in sizes:
+        stacks[n] = generate_stack.write_stack(work_dir / f"stack-{n}", n)
+        progress(f"generated {n:,} resources in {stacks[n]}")
+    per_size = {n: stack_commands(tools, stacks[n]) for n in sizes}
+    version = version_command(tools)
+    labels = {command.key: command.label for command in per_size[sizes[0]]}
+    labels[version.key] = version.label
+    samples: dict[tuple[str, int], Samples] = {}
+    outputs = work_dir / "outputs"
+    outputs.mkdir(exist_ok=True)
+
+    # Warm-up, not counted: the first start of each tool compiles and caches bytecode.
+    for command in [*per_size[sizes[0]], version]:
+        run_once(command, outputs / "warm-up")
+
+    for repetition in range(1, repeat + 1):
+        jobs = [(version, 0)] + [(command, n) for n in sizes for command in per_size[n]]
+        for command, n in jobs:
+            stdout_path = outputs / f"{command.key}-{n}.out"
+            wall, peak, _ = run_once(command, stdout_path)
+            entry = samples.setdefault((command.key, n), Samples())
+            entry.wall_s.append(wall)
+            entry.peak_kb.append(peak)
+            if repetition == 1:
+                entry.summary = summarize_output(command, stdout_path)
+            where = f"{n:>6,}" if n else "     -"
+            progress(
+                f"[{repetition}/{repeat}] {where} {command.label:<42} {wall:8.3f} s {peak / 1024:7.0f} MB"
+            )
+
+    example = sizes[-1]
+    commands = {command.key: _shown_argv(command, stacks[example], work_dir) for command in per_size[example]}
+    commands[version.key] = _shown_argv(version, stacks[example], work_dir)
+    return Results(
+        sizes=sizes,
+        repeat=repeat,
+        samples=samples,
+        labels=labels,
+        plan_bytes={n: (stacks[n] / "plan.json").stat().st_size for n in sizes},
+        hcl_bytes={n: sum(p.stat().st_size for p in stacks[n].rglob("*.tf")) for n in sizes},
+        commands=commands,
+        started=started,
+        elapsed_s=time.perf_counter() - clock,
+    )
+
+
+def _shown_argv(command: Command, stack_dir: Path, work_dir: Path) -> list[str]:
+    """The command line as a reader would type it: tool names, not venv paths; DIR, not a temp path."""
+    shown = []
+    for index, arg in enumerate(command.argv):
+        if index == 0:
+            shown.append(Path(arg).name)
+        elif arg == FLOOR_CODE:
+            shown.append(json.dumps(arg))
+        elif arg.startswith(str(stack_dir)):
+            shown.append(arg.replace(str(stack_dir), "DIR"))
+        elif arg.endswith("checkov_plugin/checks"):
+            shown.append('"$(mlmarket checks-dir)"')
+        elif arg == "CKV_MLM_*":
+            shown.append("'CKV_MLM_*'")
+        else:
+            shown.append(arg)
+    return shown
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, help="comma-separated resource counts (default 100,1000,3000)")
+    parser.add_argument("--full", action="store_true", help=f"add {FULL_SIZE:,} resources to the sizes")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions of every command (default 5)")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC_PATH.name}")
+    parser.add_argument("--work-dir", type=Path, help="where the stacks go (default: a temporary directory)")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    sizes = sorted(set(args.sizes or DEFAULT_SIZES) | ({FULL_SIZE} if args.full else set()))
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    if args.work_dir:
+        args.work_dir.mkdir(parents=True, exist_ok=True)
+        results = benchmark(sizes, args.repeat, args.work_dir, progress)
+    else:
+        with tempfile.TemporaryDirectory(prefix="mlmarket-bench-") as temporary:
+            results = benchmark(sizes, args.repeat, Path(temporary), progress)
+    document = render(results, machine())
+    print(document)
+    if not args.no_write:
+        DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
+        DOC_PATH.write_text(document, encoding="utf-8")
+        print(f"wrote {DOC_PATH.relative_to(REPO_ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
