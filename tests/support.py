@@ -26,7 +26,6 @@ def resource(
     region: str | Unknown = "us-east-1",
     account: str | Unknown | None = None,
     skips: dict[str, str] | None = None,
-    instances: int = 1,
     mode: str = "managed",
 ) -> Resource:
     prefix = "data." if mode == "data" else ""
@@ -39,7 +38,6 @@ def resource(
         mode=mode,
         account=account,
         skips=skips or {},
-        instances=instances,
         file="main.tf",
         line=1,
     )

@@ -158,10 +158,27 @@ resource "aws_sagemaker_model" "each" {
 }
 '''})
     _, resources = by_address(tmp_path)
-    counted = resources["aws_sagemaker_model.counted"]
+    assert sorted(resources) == [
+        'aws_sagemaker_model.counted[0]', 'aws_sagemaker_model.counted[1]', 'aws_sagemaker_model.counted[2]',
+        'aws_sagemaker_model.each["a"]', 'aws_sagemaker_model.each["b"]',
+    ]
+    counted = resources["aws_sagemaker_model.counted[1]"]
     assert counted.skips == {"CKV_MLM_001": "isolation is enforced by the platform module", "CKV_MLM_006": ""}
-    assert counted.instances == 3
-    assert resources["aws_sagemaker_model.each"].instances == 1  # toset(...) is a function: not evaluated
+
+
+def test_for_each_over_an_unknown_collection_stays_one_instance(tmp_path):
+    write(tmp_path, {"main.tf": PROVIDERS + '''
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_sagemaker_model" "each" {
+  for_each = aws_s3_bucket.b.tags_all
+  name     = each.key
+}
+'''})
+    _, resources = by_address(tmp_path)
+    name = resources["aws_sagemaker_model.each"].get("name")
+    assert name == Unknown("`each.key` is only known for an expanded instance")
 
 
 def test_provider_without_region_gives_an_unknown_region(tmp_path):

@@ -65,8 +65,6 @@ class Resource:
     skips: dict[str, str] = field(default_factory=dict)
     # The one account the resource's provider pins with allowed_account_ids, if any.
     account: str | Unknown | None = None
-    # How many instances count/for_each makes of this resource (a plan lists each instance on its own).
-    instances: int = 1
 
     @property
     def base_address(self) -> str:
@@ -240,7 +238,7 @@ class Stack:
         for resource in self.resources:
             in_scope = resource.mode == "managed" and resource.type.startswith(SAGEMAKER_PREFIXES)
             if in_scope and isinstance(resource.region, str):
-                votes[resource.region] += resource.instances
+                votes[resource.region] += 1
         if not votes:
             return self.default_region if isinstance(self.default_region, str) else None
         ranked = votes.most_common()

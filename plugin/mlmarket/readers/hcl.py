@@ -15,7 +15,7 @@ from typing import Any
 
 from mlmarket.errors import InputError
 from mlmarket.model import Resource, Stack, Unknown
-from mlmarket.readers.hcl_expressions import Evaluator, unwrap_block, unwrap_value
+from mlmarket.readers.hcl_expressions import Evaluator, unwrap_attributes, unwrap_block, unwrap_value
 from mlmarket.readers.jsonfile import display_path, read_bytes
 
 _SKIP_COMMENT = re.compile(
@@ -25,6 +25,8 @@ _LOCAL_SOURCE = re.compile(r"^\.\.?/")
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 _DEFAULT_PROVIDERS = ("aws", "awscc")
 _MAX_MODULE_DEPTH = 20
+# A count or for_each beyond this is not expanded (one instance stands for all): bounded work on hostile input.
+_MAX_INSTANCES = 10_000
 
 
 @dataclass
@@ -141,8 +143,7 @@ def _read_tfvars(directory: str, root_shown: str) -> dict[str, Any]:
             raise InputError(shown, f"invalid variables file: {_first_line(error)}") from None
         if not isinstance(parsed, dict):
             raise InputError(shown, "a variables file must hold an object")
-        for key, raw in parsed.items():
-            values[key] = raw if name.endswith(".json") else unwrap_value(raw)
+        values.update(parsed if name.endswith(".json") else unwrap_attributes(parsed))
     return values
 
 
@@ -203,14 +204,14 @@ class _ModuleBuilder:
         for _, entry in module.blocks("variable"):
             for name, body in entry.items():
                 if isinstance(body, dict) and "default" in body:
-                    values[name] = unwrap_value(body["default"])
+                    values[name] = unwrap_attributes({"default": body["default"]})["default"]
         values.update(inputs)
         return values
 
     def _locals(self, module: ModuleDir, evaluator: Evaluator) -> dict[str, Any]:
         raw: dict[str, Any] = {}
         for _, entry in module.blocks("locals"):
-            raw.update(unwrap_block(entry))
+            raw.update(unwrap_attributes(entry))
         resolved: dict[str, Any] = {}
         # Locals may refer to each other in any order; a few passes settle the chains real code writes.
         for _ in range(4):
@@ -250,15 +251,18 @@ class _ModuleBuilder:
             for name, body in named.items():
                 if not isinstance(body, dict):
                     continue
-                self.resources.append(
-                    self._resource(parsed, resource_type, name, body, mode, prefix, providers, evaluator)
-                )
+                for key, instance_evaluator in _expansions(unwrap_block(body), evaluator):
+                    self.resources.append(
+                        self._resource(parsed, resource_type, name, key, body, mode, prefix, providers,
+                                       instance_evaluator)
+                    )
 
     def _resource(
         self,
         parsed: ParsedFile,
         resource_type: str,
         name: str,
+        instance_key: str,
         body: dict[str, Any],
         mode: str,
         prefix: str,
@@ -290,7 +294,7 @@ class _ModuleBuilder:
             region = Unknown(f"no provider configuration `{local_key}` sets a region for this resource")
         start = body.get("__start_line__")
         end = body.get("__end_line__")
-        address = f"{prefix}{'data.' if mode == 'data' else ''}{resource_type}.{name}"
+        address = f"{prefix}{'data.' if mode == 'data' else ''}{resource_type}.{name}{instance_key}"
         return Resource(
             address=address,
             type=resource_type,
@@ -303,7 +307,6 @@ class _ModuleBuilder:
             line=start if isinstance(start, int) else None,
             skips=_skip_comments(parsed.text, start, end),
             account=provider.account if provider else None,
-            instances=_instance_count(raw, evaluator),
         )
 
     def _module_call(
@@ -319,7 +322,7 @@ class _ModuleBuilder:
     ) -> None:
         if not isinstance(body, dict):
             return
-        raw = unwrap_block(body)
+        raw = unwrap_attributes(body)
         source = raw.get("source")
         if not isinstance(source, str) or not _LOCAL_SOURCE.match(source):
             return  # registry and git modules are not on disk to read; their resources stay out of scope
@@ -329,11 +332,6 @@ class _ModuleBuilder:
             raise InputError(
                 parsed.path, f"module `{name}` source {source!r} has no Terraform files", line=line
             )
-        inputs = {
-            key: evaluator.value(value)
-            for key, value in raw.items()
-            if key not in {"source", "version", "providers", *_META_ARGUMENTS}
-        }
         explicit: dict[str, ProviderInfo] = {}
         mapping = raw.get("providers")
         for item in mapping if isinstance(mapping, list) else [mapping]:
@@ -343,7 +341,13 @@ class _ModuleBuilder:
                     if parent is not None:
                         explicit[child_key] = parent
         inherited = {k: v for k, v in providers.items() if k in _DEFAULT_PROVIDERS}
-        self.build(child, f"{prefix}module.{name}.", inputs, inherited, explicit, depth + 1)
+        for key, instance_evaluator in _expansions(raw, evaluator):
+            inputs = {
+                argument: instance_evaluator.value(value)
+                for argument, value in raw.items()
+                if argument not in {"source", "version", "providers", *_META_ARGUMENTS}
+            }
+            self.build(child, f"{prefix}module.{name}{key}.", inputs, inherited, explicit, depth + 1)
 
 
 def _provider_key(reference: Any) -> str:
@@ -361,15 +365,29 @@ def _dynamic_block_names(value: Any) -> list[str]:
     return names
 
 
-def _instance_count(raw: dict[str, Any], evaluator: Evaluator) -> int:
+def _expansions(raw: dict[str, Any], evaluator: Evaluator) -> list[tuple[str, Evaluator]]:
+    """The instances `count`/`for_each` make, with their address keys, as Terraform names them.
+
+    When the collection is only known at apply time the block stays one unexpanded instance (its
+    `each.*`/`count.*` values are then Unknown)."""
     if "count" in raw:
         count = evaluator.value(raw["count"])
-        return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 1
-    if "for_each" in raw:
+        if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= _MAX_INSTANCES:
+            return [(f"[{index}]", evaluator.for_instance({"count": {"index": index}})) for index in range(count)]
+    elif "for_each" in raw:
         each = evaluator.value(raw["for_each"])
-        if isinstance(each, (dict, list)):
-            return len(each)
-    return 1
+        if isinstance(each, dict) and len(each) <= _MAX_INSTANCES:
+            items = list(each.items())
+        elif isinstance(each, list) and len(each) <= _MAX_INSTANCES and all(isinstance(v, str) for v in each):
+            items = [(value, value) for value in each]
+        else:
+            items = None
+        if items is not None:
+            return [
+                (f"[{json.dumps(str(key))}]", evaluator.for_instance({"each": {"key": key, "value": value}}))
+                for key, value in items
+            ]
+    return [("", evaluator)]
 
 
 def _skip_comments(text: str, start: Any, end: Any) -> dict[str, str]:

@@ -19,7 +19,7 @@ from mlmarket.model import Unknown
 _WHOLE = re.compile(r"^\$\{(?P<expr>.*)\}$", re.DOTALL)
 _INTERPOLATION = re.compile(r"\$\{(?P<expr>[^{}]*)\}")
 _SIMPLE_REFERENCE = re.compile(
-    r"^(?P<kind>var|local)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<path>(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]+\])*)$"
+    r"^(?P<kind>var|local|each|count)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<path>(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]+\])*)$"
 )
 _PATH_STEP = re.compile(r"\.(?P<attr>[A-Za-z_][A-Za-z0-9_-]*)|\[(?P<index>[^\]]+)\]")
 _RESOURCE_REFERENCE = re.compile(
@@ -27,6 +27,7 @@ _RESOURCE_REFERENCE = re.compile(
     r"(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*)?"
 )
 _JSONENCODE = re.compile(r"^jsonencode\((?P<body>.*)\)$", re.DOTALL)
+_COLLECTION = re.compile(r"^to(?P<kind>set|list|map)\((?P<body>.*)\)$", re.DOTALL)
 
 
 def references_in(expression: str) -> tuple[str, ...]:
@@ -36,9 +37,19 @@ def references_in(expression: str) -> tuple[str, ...]:
 class Evaluator:
     """Evaluates expressions against one module instance's variables and locals."""
 
-    def __init__(self, variables: Mapping[str, Any], locals_: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        variables: Mapping[str, Any],
+        locals_: Mapping[str, Any] | None = None,
+        instance: Mapping[str, Any] | None = None,
+    ) -> None:
         self.variables = variables
         self.locals = dict(locals_ or {})
+        # `each` ({"key", "value"}) or `count` ({"index"}) of the resource instance being evaluated.
+        self.instance = dict(instance or {})
+
+    def for_instance(self, instance: Mapping[str, Any]) -> Evaluator:
+        return Evaluator(self.variables, self.locals, instance)
 
     def value(self, raw: Any) -> Any:
         if isinstance(raw, str):
@@ -84,13 +95,40 @@ class Evaluator:
         encoded = _JSONENCODE.match(expression)
         if encoded:
             return self._jsonencode(encoded["body"], expression)
+        collection = _COLLECTION.match(expression)
+        if collection:
+            return self._collection(collection["kind"], collection["body"].strip(), expression)
         return Unknown(f"`{_short(expression)}` is only known at apply time", references_in(expression))
 
+    def _collection(self, kind: str, body: str, expression: str) -> Any:
+        """`toset([...])`, `tolist(var.x)`, `tomap({...})` of values known before apply."""
+        simple = _SIMPLE_REFERENCE.match(body)
+        if simple:
+            value = self._lookup(simple["kind"], simple["name"], simple["path"], body)
+        else:
+            try:
+                value = self.value(ast.literal_eval(body))
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return Unknown(f"`{_short(expression)}` is only known at apply time", references_in(expression))
+        if isinstance(value, Unknown):
+            return value
+        if kind == "set" and isinstance(value, list):
+            return list(dict.fromkeys(v for v in value if isinstance(v, (str, int, float))))
+        return value
+
     def _lookup(self, kind: str, name: str, path: str, expression: str) -> Any:
+        if kind in ("each", "count"):
+            scope = self.instance.get(kind, {})
+            if name not in scope:
+                return Unknown(f"`{expression}` is only known for an expanded instance")
+            value = scope[name]
+            return self._follow(value, path, expression)
         scope = self.variables if kind == "var" else self.locals
         if name not in scope:
             return Unknown(f"{kind}.{name} has no value in the configuration", ())
-        value = scope[name]
+        return self._follow(scope[name], path, expression)
+
+    def _follow(self, value: Any, path: str, expression: str) -> Any:
         for step in _PATH_STEP.finditer(path):
             key: Any = step["attr"] if step["attr"] is not None else step["index"].strip().strip('"')
             if isinstance(value, Unknown):
@@ -148,3 +186,13 @@ def unwrap_value(raw: Any) -> Any:
             return raw[0]
         return [unwrap_block(item) if isinstance(item, dict) else item for item in raw]
     return raw
+
+
+def unwrap_attributes(body: Mapping[str, Any]) -> dict[str, Any]:
+    """For bodies that hold only arguments (module calls, locals, variables files): `[x]` is always `x`,
+    including an object argument, which hcl2 hands back as a one-element list holding a dict."""
+    return {
+        key: (raw[0] if isinstance(raw, list) and len(raw) == 1 else raw)
+        for key, raw in body.items()
+        if not (key.startswith("__") and key.endswith("__"))
+    }
