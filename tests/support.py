@@ -43,10 +43,19 @@ def resource(
     )
 
 
-def stack(*resources: Resource, seller: str | None = SELLER, default_region: str = "us-east-1",
-          publishing_region: str | None = None) -> Stack:
-    return Stack(source="test", resources=list(resources), default_region=default_region,
-                 seller_account=seller, publishing_region=publishing_region)
+def stack(
+    *resources: Resource,
+    seller: str | None = SELLER,
+    default_region: str = "us-east-1",
+    publishing_region: str | None = None,
+) -> Stack:
+    return Stack(
+        source="test",
+        resources=list(resources),
+        default_region=default_region,
+        seller_account=seller,
+        publishing_region=publishing_region,
+    )
 
 
 def judge(rule_id: str, the_stack: Stack) -> dict[str, Result]:
@@ -66,11 +75,16 @@ def addresses_by_verdict(results: list[Result], rule_id: str) -> dict[str, set[s
     return grouped
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: int = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("MLMARKET_SELLER_ACCOUNT", None) if env is None else None
     return subprocess.run(
         [sys.executable, "-m", "mlmarket.cli", *args],
-        cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=timeout,
+        cwd=cwd or REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

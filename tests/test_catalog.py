@@ -14,6 +14,7 @@ import pytest
 
 from mlmarket.checkov_plugin import checks_dir
 from mlmarket.rules import all_rules, rule_ids
+
 from support import EXAMPLES, REPO
 
 CATALOG = tuple(f"CKV_MLM_{n:03d}" for n in range(1, 18))
@@ -77,6 +78,7 @@ def test_checks_dir_holds_only_init_and_one_module_per_rule():
 
 
 def test_docs_index_is_current():
-    result = subprocess.run([sys.executable, str(REPO / "scripts/gen_rule_docs_index.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts/gen_rule_docs_index.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -55,18 +55,20 @@ def test_directory_and_plan_agree_on_the_serverless_example():
 def test_json_result_fields_are_those_of_design_md():
     _, document = scan_json(str(SERVERLESS / "plan.json"))
     failed = [r for r in document["results"] if r["verdict"] == "FAILED" and r["rule_id"] == "CKV_MLM_009"]
-    assert failed == [{
-        "rule_id": "CKV_MLM_009",
-        "title": "Endpoint configurations use instance-based variants, not serverless inference",
-        "severity": "HIGH",
-        "address": "aws_sagemaker_endpoint_configuration.serverless",
-        "verdict": "FAILED",
-        "message": "production_variants[0] (variant 'primary') uses serverless_config; "
-                   "Marketplace supports only instance-based variants",
-        "file": "terraform_examples/serverless_endpoint/plan.json",
-        "line": None,
-        "resource_type": "aws_sagemaker_endpoint_configuration",
-    }]
+    assert failed == [
+        {
+            "rule_id": "CKV_MLM_009",
+            "title": "Endpoint configurations use instance-based variants, not serverless inference",
+            "severity": "HIGH",
+            "address": "aws_sagemaker_endpoint_configuration.serverless",
+            "verdict": "FAILED",
+            "message": "production_variants[0] (variant 'primary') uses serverless_config; "
+            "Marketplace supports only instance-based variants",
+            "file": "terraform_examples/serverless_endpoint/plan.json",
+            "line": None,
+            "resource_type": "aws_sagemaker_endpoint_configuration",
+        }
+    ]
 
 
 def test_unknown_fails_only_with_strict(tmp_path):
@@ -129,7 +131,9 @@ def test_invalid_hcl_names_file_and_line(tmp_path):
 def test_bad_seller_account_is_a_usage_error():
     result = run_cli("scan", str(SERVERLESS), "--seller-account", "12345")
     assert (result.returncode, result.stderr) == (
-        2, "mlmarket: error: --seller-account '12345' is not a 12-digit AWS account ID\n")
+        2,
+        "mlmarket: error: --seller-account '12345' is not a 12-digit AWS account ID\n",
+    )
 
 
 def test_limits_json_exposes_every_limit():

@@ -7,7 +7,7 @@ from pathlib import Path
 from mlmarket.model import Unknown
 from mlmarket.readers.hcl import read_directory
 
-PROVIDERS = '''
+PROVIDERS = """
 provider "aws" {
   region = var.region
 }
@@ -18,7 +18,7 @@ provider "aws" {
 variable "region" {
   default = "us-east-1"
 }
-'''
+"""
 
 
 def write(directory: Path, files: dict[str, str]) -> Path:
@@ -35,8 +35,11 @@ def by_address(directory: Path):
 
 
 def test_regions_through_default_alias_tfvars_and_modules(tmp_path):
-    write(tmp_path, {
-        "main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 resource "aws_sagemaker_model" "east" {
   name = "east"
 }
@@ -53,15 +56,16 @@ module "inherits_default" {
   source = "./modules/model"
   name   = "d"
 }
-''',
-        "terraform.tfvars": 'region = "eu-west-1"\n',
-        "modules/model/main.tf": '''
+""",
+            "terraform.tfvars": 'region = "eu-west-1"\n',
+            "modules/model/main.tf": """
 variable "name" {}
 resource "aws_sagemaker_model" "this" {
   name = var.name
 }
-''',
-    })
+""",
+        },
+    )
     stack, resources = by_address(tmp_path)
     assert {a: r.region for a, r in resources.items()} == {
         "aws_sagemaker_model.east": "eu-west-1",
@@ -75,24 +79,40 @@ resource "aws_sagemaker_model" "this" {
 
 
 def test_auto_tfvars_override_terraform_tfvars(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n',
-                     "terraform.tfvars": 'region = "eu-west-1"\n', "z.auto.tfvars": 'region = "ap-south-1"\n'})
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n',
+            "terraform.tfvars": 'region = "eu-west-1"\n',
+            "z.auto.tfvars": 'region = "ap-south-1"\n',
+        },
+    )
     _, resources = by_address(tmp_path)
     assert resources["aws_sagemaker_model.m"].region == "ap-south-1"
 
 
 def test_v6_region_argument_wins_over_the_provider(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 resource "aws_sagemaker_training_job" "t" {
   region = "eu-central-1"
 }
-'''})
+"""
+        },
+    )
     _, resources = by_address(tmp_path)
     assert resources["aws_sagemaker_training_job.t"].region == "eu-central-1"
 
 
 def test_references_become_unknowns_that_keep_their_targets(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 resource "aws_ecr_repository" "repo" {
   provider = aws.west
   name     = "repo"
@@ -102,7 +122,9 @@ resource "aws_sagemaker_model" "m" {
     image = "${aws_ecr_repository.repo.repository_url}:v1"
   }
 }
-'''})
+"""
+        },
+    )
     stack, resources = by_address(tmp_path)
     model = resources["aws_sagemaker_model.m"]
     image = model.get("primary_container")[0]["image"]
@@ -110,12 +132,19 @@ resource "aws_sagemaker_model" "m" {
     assert image.references == ("aws_ecr_repository.repo.repository_url",)
     resolved = stack.resolve_image(image, model)
     assert (resolved.kind, resolved.region, resolved.origin_address) == (
-        "private_ecr", "us-west-2", "aws_ecr_repository.repo")
+        "private_ecr",
+        "us-west-2",
+        "aws_ecr_repository.repo",
+    )
     assert isinstance(resolved.account, Unknown)
 
 
 def test_interpolated_variables_and_jsonencode_resolve(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 variable "account" {
   default = "111122223333"
 }
@@ -136,10 +165,13 @@ resource "aws_sagemaker_pipeline" "p" {
     }]
   })
 }
-'''})
+"""
+        },
+    )
     _, resources = by_address(tmp_path)
     assert resources["aws_sagemaker_model.m"].get("primary_container")[0]["image"] == (
-        "111122223333.dkr.ecr.us-east-1.amazonaws.com/model:v2")
+        "111122223333.dkr.ecr.us-east-1.amazonaws.com/model:v2"
+    )
     assert resources["aws_sagemaker_pipeline.p"].get("pipeline_definition") == (
         '{"Version": "2020-12-01", "Steps": [{"Name": "train", "Type": "Training", '
         '"Arguments": {"EnableNetworkIsolation": true, "Count": {"Get": "Parameters.N"}}}]}'
@@ -147,7 +179,11 @@ resource "aws_sagemaker_pipeline" "p" {
 
 
 def test_skip_comments_count_and_for_each(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 resource "aws_sagemaker_model" "counted" {
   count = 3
   #checkov:skip=CKV_MLM_001:isolation is enforced by the platform module
@@ -156,18 +192,27 @@ resource "aws_sagemaker_model" "counted" {
 resource "aws_sagemaker_model" "each" {
   for_each = toset(["a", "b"])
 }
-'''})
+"""
+        },
+    )
     _, resources = by_address(tmp_path)
     assert sorted(resources) == [
-        'aws_sagemaker_model.counted[0]', 'aws_sagemaker_model.counted[1]', 'aws_sagemaker_model.counted[2]',
-        'aws_sagemaker_model.each["a"]', 'aws_sagemaker_model.each["b"]',
+        "aws_sagemaker_model.counted[0]",
+        "aws_sagemaker_model.counted[1]",
+        "aws_sagemaker_model.counted[2]",
+        'aws_sagemaker_model.each["a"]',
+        'aws_sagemaker_model.each["b"]',
     ]
     counted = resources["aws_sagemaker_model.counted[1]"]
     assert counted.skips == {"CKV_MLM_001": "isolation is enforced by the platform module", "CKV_MLM_006": ""}
 
 
 def test_for_each_over_an_unknown_collection_stays_one_instance(tmp_path):
-    write(tmp_path, {"main.tf": PROVIDERS + '''
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + """
 resource "aws_s3_bucket" "b" {
   bucket = "b"
 }
@@ -175,7 +220,9 @@ resource "aws_sagemaker_model" "each" {
   for_each = aws_s3_bucket.b.tags_all
   name     = each.key
 }
-'''})
+"""
+        },
+    )
     _, resources = by_address(tmp_path)
     name = resources["aws_sagemaker_model.each"].get("name")
     assert name == Unknown("`each.key` is only known for an expanded instance")
@@ -190,7 +237,10 @@ def test_provider_without_region_gives_an_unknown_region(tmp_path):
 
 
 def test_pinned_account_flows_to_resources_and_stack(tmp_path):
-    write(tmp_path, {"main.tf": '''
+    write(
+        tmp_path,
+        {
+            "main.tf": """
 provider "aws" {
   region              = "us-east-1"
   allowed_account_ids = ["111122223333"]
@@ -198,18 +248,23 @@ provider "aws" {
 resource "aws_ecr_repository" "r" {
   name = "r"
 }
-'''})
+"""
+        },
+    )
     stack, resources = by_address(tmp_path)
     assert resources["aws_ecr_repository.r"].account == "111122223333"
     assert stack.pinned_accounts == frozenset({"111122223333"})
 
 
 def test_each_root_module_is_its_own_stack_and_called_modules_are_not(tmp_path):
-    write(tmp_path, {
-        "a/main.tf": 'module "m" {\n  source = "../shared"\n}\n',
-        "b/main.tf": 'resource "aws_sagemaker_model" "b" {\n  name = "b"\n}\n',
-        "shared/main.tf": 'resource "aws_sagemaker_model" "s" {\n  name = "s"\n}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "a/main.tf": 'module "m" {\n  source = "../shared"\n}\n',
+            "b/main.tf": 'resource "aws_sagemaker_model" "b" {\n  name = "b"\n}\n',
+            "shared/main.tf": 'resource "aws_sagemaker_model" "s" {\n  name = "s"\n}\n',
+        },
+    )
     stacks = read_directory(str(tmp_path))
     assert sorted((s.source, tuple(r.address for r in s.resources)) for s in stacks) == [
         (str(tmp_path / "a"), ("module.m.aws_sagemaker_model.s",)),

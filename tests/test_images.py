@@ -12,21 +12,62 @@ DIGEST = "sha256:" + "a" * 64
 
 TABLE = [
     # text, kind, account, region, repository, tag, digest
-    ("111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0", PRIVATE_ECR, "111122223333", "us-east-1",
-     "my-model", "1.0", None),
-    ("111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/ml/model", PRIVATE_ECR, "111122223333", "eu-west-1",
-     "team/ml/model", None, None),
-    (f"111122223333.dkr.ecr.us-west-2.amazonaws.com/m@{DIGEST}", PRIVATE_ECR, "111122223333", "us-west-2",
-     "m", None, DIGEST),
-    (f"111122223333.dkr.ecr.us-west-2.amazonaws.com/m:v2@{DIGEST}", PRIVATE_ECR, "111122223333", "us-west-2",
-     "m", "v2", DIGEST),
-    ("111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com/m:1", PRIVATE_ECR, "111122223333", "us-gov-west-1",
-     "m", "1", None),
-    ("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/m:1", PRIVATE_ECR, "111122223333", "cn-north-1",
-     "m", "1", None),
+    (
+        "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0",
+        PRIVATE_ECR,
+        "111122223333",
+        "us-east-1",
+        "my-model",
+        "1.0",
+        None,
+    ),
+    (
+        "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/ml/model",
+        PRIVATE_ECR,
+        "111122223333",
+        "eu-west-1",
+        "team/ml/model",
+        None,
+        None,
+    ),
+    (
+        f"111122223333.dkr.ecr.us-west-2.amazonaws.com/m@{DIGEST}",
+        PRIVATE_ECR,
+        "111122223333",
+        "us-west-2",
+        "m",
+        None,
+        DIGEST,
+    ),
+    (
+        f"111122223333.dkr.ecr.us-west-2.amazonaws.com/m:v2@{DIGEST}",
+        PRIVATE_ECR,
+        "111122223333",
+        "us-west-2",
+        "m",
+        "v2",
+        DIGEST,
+    ),
+    (
+        "111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com/m:1",
+        PRIVATE_ECR,
+        "111122223333",
+        "us-gov-west-1",
+        "m",
+        "1",
+        None,
+    ),
+    ("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/m:1", PRIVATE_ECR, "111122223333", "cn-north-1", "m", "1", None),
     ("111122223333.dkr-ecr.us-east-1.on.aws/m:1", PRIVATE_ECR, "111122223333", "us-east-1", "m", "1", None),
-    ("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", PRIVATE_ECR, "683313688378",
-     "us-east-1", "sagemaker-xgboost", "1.7-1", None),
+    (
+        "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        PRIVATE_ECR,
+        "683313688378",
+        "us-east-1",
+        "sagemaker-xgboost",
+        "1.7-1",
+        None,
+    ),
     ("public.ecr.aws/abc123/model:1", ECR_PUBLIC, None, None, None, None, None),
     ("nginx:latest", OTHER, None, None, None, None, None),
     ("docker.io/library/nginx:latest", OTHER, None, None, None, None, None),
@@ -46,7 +87,12 @@ TABLE = [
 def test_parses_real_looking_references(text, kind, account, region, repository, tag, digest):
     image = parse_image(text)
     assert (image.kind, image.account, image.region, image.repository, image.tag, image.digest) == (
-        kind, account, region, repository, tag, digest
+        kind,
+        account,
+        region,
+        repository,
+        tag,
+        digest,
     )
 
 
@@ -77,8 +123,14 @@ components = st.from_regex(r"\A[a-z0-9]+(?:[._-][a-z0-9]+){0,2}\Z")
 repositories = st.lists(components, min_size=1, max_size=3).map("/".join)
 tags = st.none() | st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}\Z")
 digests = st.none() | st.from_regex(r"\A[a-f0-9]{64}\Z").map(lambda h: f"sha256:{h}")
-suffixes = st.sampled_from([(".dkr.ecr.", ".amazonaws.com"), (".dkr.ecr-fips.", ".amazonaws.com"),
-                            (".dkr.ecr.", ".amazonaws.com.cn"), (".dkr-ecr.", ".on.aws")])
+suffixes = st.sampled_from(
+    [
+        (".dkr.ecr.", ".amazonaws.com"),
+        (".dkr.ecr-fips.", ".amazonaws.com"),
+        (".dkr.ecr.", ".amazonaws.com.cn"),
+        (".dkr-ecr.", ".on.aws"),
+    ]
+)
 
 
 @given(accounts, regions, repositories, tags, digests, suffixes)
@@ -88,7 +140,12 @@ def test_every_well_formed_private_ecr_reference_round_trips(account, region, re
     text += f"@{digest}" if digest else ""
     image = parse_image(text)
     assert (image.kind, image.account, image.region, image.repository, image.tag, image.digest) == (
-        PRIVATE_ECR, account, region, repository, tag, digest
+        PRIVATE_ECR,
+        account,
+        region,
+        repository,
+        tag,
+        digest,
     )
 
 

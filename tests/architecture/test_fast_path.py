@@ -31,8 +31,9 @@ def test_plan_scan_imports_neither_checkov_nor_boto3_nor_hcl2():
 
 
 def test_version_imports_nothing_heavy():
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlmarket", "--version"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mlmarket", "--version"], capture_output=True, text=True, timeout=60
+    )
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert result.stdout.startswith("mlmarket ")
     assert imported.isdisjoint({*HEAVY, "jsonschema", "yaml"})

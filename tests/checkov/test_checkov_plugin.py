@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import run_checkov
 
 from mlmarket.checkov_plugin import checks_dir
 from mlmarket.rules import rule_ids
+
+from conftest import run_checkov
 from support import EXAMPLES
 
 pytestmark = pytest.mark.checkov
@@ -30,8 +31,10 @@ def records(reports: list[dict], check_id: str) -> dict[str, dict]:
 
 @pytest.mark.parametrize(
     "args",
-    [("-d", str(SERVERLESS), "--framework", "terraform"),
-     ("-f", str(SERVERLESS / "plan.json"), "--framework", "terraform_plan")],
+    [
+        ("-d", str(SERVERLESS), "--framework", "terraform"),
+        ("-f", str(SERVERLESS / "plan.json"), "--framework", "terraform_plan"),
+    ],
     ids=["directory", "plan"],
 )
 def test_checkov_reports_the_serverless_endpoint(args):
@@ -59,9 +62,24 @@ def test_every_mlmarket_check_registers_in_a_real_checkov_run():
         "print('REGISTERED', ','.join(ids))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe, "-d", str(SERVERLESS), "--framework", "terraform", "--skip-download",
-         "--external-checks-dir", checks_dir(), "--quiet", "--compact"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+        [
+            sys.executable,
+            "-c",
+            probe,
+            "-d",
+            str(SERVERLESS),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--external-checks-dir",
+            checks_dir(),
+            "--quiet",
+            "--compact",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
     )
     line = [ln for ln in result.stdout.splitlines() if ln.startswith("REGISTERED ")]
     assert line, result.stdout[-1000:] + result.stderr[-2000:]

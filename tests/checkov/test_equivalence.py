@@ -14,13 +14,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import run_checkov
-from support import EXAMPLES
 
 from mlmarket.model import strip_instance_keys
 from mlmarket.readers.hcl import read_directory
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
+from conftest import run_checkov
+from support import EXAMPLES
 
 pytestmark = pytest.mark.checkov
 
@@ -55,8 +56,9 @@ def checkov_by_stack() -> dict[tuple[str, Path], set[Triple]]:
     plans = [s / "plan.json" for s in stacks if (s / "plan.json").is_file()]
     runs = {
         "checkov -d": run_checkov("-d", str(EXAMPLES), "--framework", "terraform", "-c", "CKV_MLM_*", quiet=False),
-        "checkov -f": run_checkov(*[a for p in plans for a in ("-f", str(p))], "--framework", "terraform_plan",
-                                  "-c", "CKV_MLM_*", quiet=False),
+        "checkov -f": run_checkov(
+            *[a for p in plans for a in ("-f", str(p))], "--framework", "terraform_plan", "-c", "CKV_MLM_*", quiet=False
+        ),
     }
     grouped: dict[tuple[str, Path], set[Triple]] = {}
     for front_end, reports in runs.items():
@@ -66,8 +68,11 @@ def checkov_by_stack() -> dict[tuple[str, Path], set[Triple]]:
                     owner = owning_stack(record["file_abs_path"], stacks)
                     if owner is None:
                         continue
-                    triple = (record["check_id"], strip_instance_keys(record["resource"]),
-                              record["check_result"]["result"])
+                    triple = (
+                        record["check_id"],
+                        strip_instance_keys(record["resource"]),
+                        record["check_result"]["result"],
+                    )
                     grouped.setdefault((front_end, owner), set()).add(triple)
     return grouped
 

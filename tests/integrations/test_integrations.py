@@ -12,17 +12,28 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import EXAMPLES, REPO
 
 from mlmarket.checkov_plugin import checks_dir
+
+from support import EXAMPLES, REPO
 
 VIOLATING_TF = (EXAMPLES / "serverless_endpoint" / "main.tf").read_text()
 
 
 def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    )
 
 
 @pytest.mark.slow
@@ -38,8 +49,14 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path):
     git("add", ".", cwd=project)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     # try-repo installs the hook from this repository's working tree into pre-commit's own environment.
-    result = subprocess.run([pre_commit, "try-repo", str(REPO), "mlmarket", "--all-files", "--color", "never"],
-                            cwd=project, capture_output=True, text=True, env=env, timeout=900)
+    result = subprocess.run(
+        [pre_commit, "try-repo", str(REPO), "mlmarket", "--all-files", "--color", "never"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "mlmarket (AWS Marketplace ML restrictions)" in output
@@ -62,14 +79,25 @@ def test_action_declares_the_documented_inputs():
 
 def test_action_scan_step_writes_sarif_and_fails_on_findings(tmp_path):
     script, env_template = action_scan_script()
-    assert set(env_template) == {"MLMARKET_PATHS", "MLMARKET_FORMAT", "MLMARKET_OUTPUT_FILE", "MLMARKET_SELLER",
-                                 "MLMARKET_STRICT"}
+    assert set(env_template) == {
+        "MLMARKET_PATHS",
+        "MLMARKET_FORMAT",
+        "MLMARKET_OUTPUT_FILE",
+        "MLMARKET_SELLER",
+        "MLMARKET_STRICT",
+    }
     outputs = tmp_path / "github_output"
     report = tmp_path / "mlmarket.sarif"
-    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
-           "MLMARKET_PATHS": f"{EXAMPLES / 'serverless_endpoint'} {EXAMPLES / 'compliant_endpoint' / 'plan.json'}",
-           "MLMARKET_FORMAT": "sarif", "MLMARKET_OUTPUT_FILE": str(report), "MLMARKET_SELLER": "111122223333",
-           "MLMARKET_STRICT": "false", "GITHUB_OUTPUT": str(outputs)}
+    env = {
+        **os.environ,
+        "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
+        "MLMARKET_PATHS": f"{EXAMPLES / 'serverless_endpoint'} {EXAMPLES / 'compliant_endpoint' / 'plan.json'}",
+        "MLMARKET_FORMAT": "sarif",
+        "MLMARKET_OUTPUT_FILE": str(report),
+        "MLMARKET_SELLER": "111122223333",
+        "MLMARKET_STRICT": "false",
+        "GITHUB_OUTPUT": str(outputs),
+    }
     result = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert "FAILED CKV_MLM_009 aws_sagemaker_endpoint_configuration.serverless" in result.stdout
@@ -85,10 +113,16 @@ def test_documented_checkov_config_runs_the_mlmarket_checks(tmp_path):
     if checkov is None:
         pytest.skip("checkov is not installed")
     config = tmp_path / ".checkov.yaml"
-    config.write_text((REPO / "docs/integrations/checkov.yaml").read_text().replace("MLMARKET_CHECKS_DIR", checks_dir()))
-    result = subprocess.run([checkov, "--config-file", str(config), "-d", str(EXAMPLES / "serverless_endpoint"),
-                             "-o", "json", "--quiet"],
-                            capture_output=True, text=True, timeout=300, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"})
+    config.write_text(
+        (REPO / "docs/integrations/checkov.yaml").read_text().replace("MLMARKET_CHECKS_DIR", checks_dir())
+    )
+    result = subprocess.run(
+        [checkov, "--config-file", str(config), "-d", str(EXAMPLES / "serverless_endpoint"), "-o", "json", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+    )
     reports = json.loads(result.stdout)
     reports = reports if isinstance(reports, list) else [reports]
     failed = {(r["check_id"], r["resource"]) for rep in reports for r in rep["results"]["failed_checks"]}

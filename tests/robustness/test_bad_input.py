@@ -7,6 +7,7 @@ import os
 import sys
 
 import pytest
+
 from support import EXAMPLES, run_cli
 
 GOOD_PLAN = EXAMPLES / "serverless_endpoint" / "plan.json"
@@ -27,8 +28,10 @@ PLAN_CASES = {
     "whitespace_only": (b"  \n\t\n", "the file is empty"),
     "truncated": (GOOD_PLAN.read_bytes()[:500], "invalid JSON"),
     "binary_tfplan": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00tfplan", "binary Terraform plan"),
-    "state_file": (b'{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "abc", "resources": []}',
-                   "this is a Terraform state file"),
+    "state_file": (
+        b'{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "abc", "resources": []}',
+        "this is a Terraform state file",
+    ),
     "unknown_format_version": (b'{"format_version": "9.0", "planned_values": {}}', "unsupported plan format_version"),
     "missing_format_version": (b'{"planned_values": {}, "resource_changes": []}', "no format_version"),
     "errored": (b'{"format_version": "1.2", "errored": true, "resource_changes": []}', "the plan errored"),
@@ -59,13 +62,22 @@ def test_a_bad_plan_after_a_good_one_prints_no_partial_report(tmp_path):
 
 HCL_CASES = {
     "invalid_hcl": ({"main.tf": 'resource "aws_sagemaker_model" "m" {\n  name = \n}\n'}, "main.tf:", "invalid HCL"),
-    "invalid_utf8_hcl": ({"main.tf": b'resource "aws_s3_bucket" "b" {\n  bucket = "\xff"\n}\n'}, "main.tf:2",
-                         "invalid UTF-8"),
+    "invalid_utf8_hcl": (
+        {"main.tf": b'resource "aws_s3_bucket" "b" {\n  bucket = "\xff"\n}\n'},
+        "main.tf:2",
+        "invalid UTF-8",
+    ),
     "no_terraform": ({"README.md": "nothing here"}, "", "no Terraform files"),
-    "bad_tfvars": ({"main.tf": 'variable "x" {}\n', "terraform.tfvars": "x = = 1\n"}, "terraform.tfvars",
-                   "invalid variables file"),
-    "missing_local_module": ({"main.tf": 'module "m" {\n  source = "./nope"\n}\n'}, "main.tf:1",
-                             "has no Terraform files"),
+    "bad_tfvars": (
+        {"main.tf": 'variable "x" {}\n', "terraform.tfvars": "x = = 1\n"},
+        "terraform.tfvars",
+        "invalid variables file",
+    ),
+    "missing_local_module": (
+        {"main.tf": 'module "m" {\n  source = "./nope"\n}\n'},
+        "main.tf:1",
+        "has no Terraform files",
+    ),
 }
 
 
@@ -113,8 +125,10 @@ def test_single_tf_file_is_refused_with_a_hint(tmp_path):
 
 
 CONFIG_CASES = {
-    "unquoted_account": ("seller_account_id: 111122223333\n", "seller_account_id: 111122223333 is not of type 'string'"
-                         " (quote the account ID so YAML keeps it a string)"),
+    "unquoted_account": (
+        "seller_account_id: 111122223333\n",
+        "seller_account_id: 111122223333 is not of type 'string' (quote the account ID so YAML keeps it a string)",
+    ),
     "unknown_key": ("seller_acount_id: '111122223333'\n", "Additional properties are not allowed"),
     "bad_region": ("publishing_region: Mars\n", "publishing_region: 'Mars' does not match"),
     "skip_without_reason": ("skip:\n  - id: CKV_MLM_001\n", "skip.0: 'reason' is a required property"),

@@ -39,8 +39,12 @@ def test_a_200_mb_plan_is_scanned(tmp_path, record_property):
     assert size >= TARGET_BYTES
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run([sys.executable, "-m", "mlmarket", "scan", str(plan), "--format", "json"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mlmarket", "scan", str(plan), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     elapsed = time.perf_counter() - started
     peak_mib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     assert result.returncode == 1, result.stderr[-2000:]

@@ -9,10 +9,11 @@ import socket
 
 import pytest
 from pytest_socket import SocketBlockedError, disable_socket, enable_socket
-from support import EXAMPLES
 
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
+from support import EXAMPLES
 
 
 def tree_digest(root) -> dict[str, str]:

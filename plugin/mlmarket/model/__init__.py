@@ -108,9 +108,9 @@ def first_block(value: Any) -> dict[str, Any] | Unknown | None:
 
 def is_present(value: Any) -> bool:
     """True when a nested block or object is set and non-empty (or unknowable)."""
-    if isinstance(value, Unknown):
-        return True
     found = blocks(value)
+    if isinstance(found, Unknown):
+        return True
     return any(_non_empty(item) for item in found)
 
 
