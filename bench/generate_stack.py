@@ -476,9 +476,7 @@ def render_hcl(stack: Stack) -> dict[str, str]:
             [],
         ),
         _hcl_block('provider "aws"', [("region", "var.region"), *provider_lines], []),
-        _hcl_block(
-            'provider "aws"', [("alias", '"west"'), ("region", json.dumps(WEST_REGION)), *provider_lines], []
-        ),
+        _hcl_block('provider "aws"', [("alias", '"west"'), ("region", json.dumps(WEST_REGION)), *provider_lines], []),
     ]
     parts.extend(_hcl_resource(item) for item in stack.root)
     if stack.module_models:

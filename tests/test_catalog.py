@@ -35,7 +35,8 @@ def test_rule_id_file_and_class_agree(rule):
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.metadata.id)
 def test_metadata_is_valid(rule):
-    jsonschema.validate(dataclasses.asdict(rule.metadata), SCHEMA)
+    # Through JSON, as a consumer of `mlmarket rules --format json` sees it (tuples become arrays).
+    jsonschema.validate(json.loads(json.dumps(dataclasses.asdict(rule.metadata))), SCHEMA)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.metadata.id)

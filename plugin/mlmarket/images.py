@@ -42,6 +42,7 @@ _DUAL_STACK_ECR = re.compile(
     _ACCOUNT + r"\.dkr-ecr(?P<fips>-fips)?\." + _REGION + r"\.on\.aws/" + _REPOSITORY + _TAG + _DIGEST
 )
 _ECR_PUBLIC_HOST = "public.ecr.aws"
+_DOCKER_HUB_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def describe_kind(image: ImageRef) -> str:
         return "Amazon ECR Public"
     if image.kind == PRIVATE_ECR:
         return "private Amazon ECR"
-    if image.host is None:
+    if image.host is None or image.host in _DOCKER_HUB_HOSTS:
         return "Docker Hub"
     if image.problem:
         return f"{image.host} ({image.problem})"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from audit_runner import AuditRun, run_audit_cli
 from fake_aws import FakeAws
-from seeded_account import FAKE_CREDENTIALS, USE1, SeededAccount, seed
+from seeded_account import FAKE_CREDENTIALS, SeededAccount, seed
 
 
 def _free_port() -> int:
@@ -83,10 +84,10 @@ def account(seeded: tuple[FakeAws, SeededAccount]) -> SeededAccount:
 
 
 @pytest.fixture
-def run_audit(fake_aws: FakeAws, tmp_path: Path):  # noqa: ANN201
+def run_audit(fake_aws: FakeAws, tmp_path: Path):
     """`mlmarket audit` against the seeded fake AWS, in a directory without .mlmarket.yaml."""
 
-    def run(*args: str, **options) -> AuditRun:  # noqa: ANN003
+    def run(*args: str, **options) -> AuditRun:
         return run_audit_cli(fake_aws.url, *args, cwd=tmp_path, **options)
 
     return run

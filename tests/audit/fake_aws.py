@@ -196,9 +196,11 @@ def _json(status: int, document: dict[str, Any]) -> tuple[int, dict[str, str], b
 def _error(service: str, status: int, code: str) -> tuple[int, dict[str, str], bytes]:
     message = f"injected by the test: {code}"
     if service in _JSON_SERVICES:
-        return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}, json.dumps(
-            {"__type": code, "message": message}
-        ).encode()
+        return (
+            status,
+            {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code},
+            json.dumps({"__type": code, "message": message}).encode(),
+        )
     body = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
     body += "<RequestId>fake</RequestId></ErrorResponse>"
     if service == "s3":

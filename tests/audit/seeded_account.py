@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import boto3
 import requests
+
 from fake_aws import FakeAws, epoch
 
 ACCOUNT = "123456789012"
@@ -54,7 +55,7 @@ def seed(fake: FakeAws, moto_url: str) -> SeededAccount:
     seeded = SeededAccount(fake.url)
     clients = {r: boto3.session.Session(region_name=r) for r in REGIONS}
 
-    def client(service: str, region: str = USE1):  # noqa: ANN202
+    def client(service: str, region: str = USE1):
         return clients[region].client(service, endpoint_url=fake.url)
 
     client("s3").create_bucket(Bucket=BUCKET_USE1)
@@ -101,7 +102,7 @@ def _scan_result(repository: str, tag: str, counts: dict[str, int]) -> dict:
     }
 
 
-def _seed_ecr(ecr, moto_url: str, seeded: SeededAccount) -> None:  # noqa: ANN001
+def _seed_ecr(ecr, moto_url: str, seeded: SeededAccount) -> None:
     images = [
         # repository, tag, size, layer digest character, scan finding counts (None: never scanned)
         ("pass-model", "1.0", 1 * GIB, "1", {"MEDIUM": 2}),
@@ -127,8 +128,8 @@ def _seed_ecr(ecr, moto_url: str, seeded: SeededAccount) -> None:  # noqa: ANN00
         seeded.images[(USE1, repository, tag)] = f"{uri}@{detail['imageDigest']}"
 
 
-def _seed_models(use1, usw2, afs1) -> None:  # noqa: ANN001
-    def model(client, name: str, container: dict, isolation: bool = True) -> None:  # noqa: ANN001
+def _seed_models(use1, usw2, afs1) -> None:
+    def model(client, name: str, container: dict, isolation: bool = True) -> None:
         client.create_model(
             ModelName=name,
             ExecutionRoleArn=ROLE,
@@ -156,14 +157,16 @@ def _seed_models(use1, usw2, afs1) -> None:  # noqa: ANN001
     model(afs1, "cape-town-model", {"Image": image("pass-model", region=AFS1)})
 
 
-def _seed_endpoints(sagemaker) -> None:  # noqa: ANN001
-    def variant(**extra) -> dict:  # noqa: ANN003
+def _seed_endpoints(sagemaker) -> None:
+    def variant(**extra) -> dict:
         return {"VariantName": "primary", "ModelName": "pass-model", **extra}
 
     instances = {"InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
     configs = {
         "pass-realtime": {"ProductionVariants": [variant(**instances, VolumeSizeInGB=30)]},
-        "fail-serverless": {"ProductionVariants": [variant(ServerlessConfig={"MemorySizeInMB": 2048, "MaxConcurrency": 1})]},
+        "fail-serverless": {
+            "ProductionVariants": [variant(ServerlessConfig={"MemorySizeInMB": 2048, "MaxConcurrency": 1})]
+        },
         "fail-async": {
             "ProductionVariants": [variant(**instances)],
             "AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": f"s3://{BUCKET_USE1}/async/"}},
@@ -190,7 +193,7 @@ def _transform_job(concurrency: int, payload_mb: int) -> dict:
     }
 
 
-def _inference(image_uri: str = OWN_IMAGE, **container) -> dict:  # noqa: ANN003
+def _inference(image_uri: str = OWN_IMAGE, **container) -> dict:
     return {
         "Containers": [{"Image": image_uri, **container}],
         "SupportedContentTypes": ["text/csv"],
@@ -203,11 +206,13 @@ def _inference(image_uri: str = OWN_IMAGE, **container) -> dict:  # noqa: ANN003
 def _validation(concurrency: int, payload_mb: int) -> dict:
     return {
         "ValidationRole": ROLE,
-        "ValidationProfiles": [{"ProfileName": "validation", "TransformJobDefinition": _transform_job(concurrency, payload_mb)}],
+        "ValidationProfiles": [
+            {"ProfileName": "validation", "TransformJobDefinition": _transform_job(concurrency, payload_mb)}
+        ],
     }
 
 
-def _seed_model_packages(sagemaker) -> None:  # noqa: ANN001
+def _seed_model_packages(sagemaker) -> None:
     artifacts = f"s3://{BUCKET_USE1}/model/model.tar.gz"
     sagemaker.create_model_package(
         ModelPackageName="pass-package",
@@ -237,8 +242,8 @@ def _seed_model_packages(sagemaker) -> None:  # noqa: ANN001
     )
 
 
-def _seed_training_jobs(sagemaker) -> None:  # noqa: ANN001
-    def job(name: str, instance_type: str = "ml.m5.large", **extra) -> None:  # noqa: ANN003
+def _seed_training_jobs(sagemaker) -> None:
+    def job(name: str, instance_type: str = "ml.m5.large", **extra) -> None:
         sagemaker.create_training_job(
             TrainingJobName=name,
             AlgorithmSpecification={"TrainingImage": OWN_IMAGE, "TrainingInputMode": "File"},
@@ -268,7 +273,9 @@ def _algorithms() -> list[dict]:
             "TrainingSpecification": {
                 "TrainingImage": training_image,
                 "SupportedTrainingInstanceTypes": ["ml.m5.large"],
-                "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}],
+                "TrainingChannels": [
+                    {"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}
+                ],
             },
             "InferenceSpecification": _inference(),
             "CertifyForMarketplace": certify,

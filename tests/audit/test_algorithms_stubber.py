@@ -32,7 +32,9 @@ def describe_algorithm() -> dict:
         "TrainingSpecification": {
             "TrainingImage": IMAGE,
             "SupportedTrainingInstanceTypes": ["ml.m5.large"],
-            "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}],
+            "TrainingChannels": [
+                {"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}
+            ],
         },
         "ValidationSpecification": {
             "ValidationRole": f"arn:aws:iam::{ACCOUNT}:role/validation",
@@ -62,7 +64,12 @@ def test_algorithms_are_listed_described_mapped_and_judged():
     session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
     client = ClientFactory(session, endpoint_url=None).client("sagemaker", "us-east-1")
     read = next(spec for spec in SAGEMAKER_READS if spec.kind == ALGORITHM)
-    summary = {"AlgorithmName": "spot-trainer", "AlgorithmArn": ARN, "CreationTime": NOW, "AlgorithmStatus": "Completed"}
+    summary = {
+        "AlgorithmName": "spot-trainer",
+        "AlgorithmArn": ARN,
+        "CreationTime": NOW,
+        "AlgorithmStatus": "Completed",
+    }
     with Stubber(client) as stubber:
         stubber.add_response("list_algorithms", {"AlgorithmSummaryList": [summary]}, {})
         stubber.add_response("describe_algorithm", describe_algorithm(), {"AlgorithmName": "spot-trainer"})
@@ -73,9 +80,10 @@ def test_algorithms_are_listed_described_mapped_and_judged():
     stack = build_stack(collected, account=ACCOUNT, partition="aws")
     [algorithm] = stack.resources
     assert (algorithm.type, algorithm.address, algorithm.region) == ("awscc_sagemaker_algorithm", ARN, "us-east-1")
-    assert "hyper_parameters" not in algorithm.attributes["validation_specification"]["validation_profiles"][0][
-        "training_job_definition"
-    ]
+    assert (
+        "hyper_parameters"
+        not in algorithm.attributes["validation_specification"]["validation_profiles"][0]["training_job_definition"]
+    )
     results = {r.rule_id: (r.verdict.value, r.message) for r in evaluate(stack, audit_rules())}
     assert results["CKV_MLM_012"] == (
         "FAILED",

@@ -11,11 +11,11 @@ INCOMPLETE = 3
 HEADING = "mlmarket: audit incomplete: 1 read(s) failed after retries; the results cover only what was read:"
 
 
-def addresses(run, rule_id: str) -> set[str]:  # noqa: ANN001
+def addresses(run, rule_id: str) -> set[str]:
     return {address for rule, address, _ in run.triples() if rule == rule_id}
 
 
-def test_throttling_of_ecr_in_one_region_leaves_the_other_region_and_services_read(run_audit, fake_aws, account):  # noqa: ANN001
+def test_throttling_of_ecr_in_one_region_leaves_the_other_region_and_services_read(run_audit, fake_aws, account):
     fake_aws.faults.append(Fault("ecr", "DescribeRepositories", 400, "ThrottlingException", region=USW2))
     run = run_audit("--max-attempts", "2", regions=(USE1, USW2))
     assert run.code == INCOMPLETE
@@ -27,7 +27,7 @@ def test_throttling_of_ecr_in_one_region_leaves_the_other_region_and_services_re
     assert ("CKV_MLM_006", arn("sagemaker", "model", "west-model", USW2), "FAILED") in run.triples()
 
 
-def test_a_5xx_listing_of_models_leaves_the_other_sagemaker_reads(run_audit, fake_aws):  # noqa: ANN001
+def test_a_5xx_listing_of_models_leaves_the_other_sagemaker_reads(run_audit, fake_aws):
     fake_aws.faults.append(Fault("sagemaker", "ListModels", 503, "ServiceUnavailable"))
     run = run_audit("--max-attempts", "2")
     assert run.code == INCOMPLETE
@@ -39,7 +39,7 @@ def test_a_5xx_listing_of_models_leaves_the_other_sagemaker_reads(run_audit, fak
     assert ("CKV_MLM_009", arn("sagemaker", "endpoint-config", "fail-serverless"), "FAILED") in run.triples()
 
 
-def test_access_denied_is_not_retried_and_points_at_the_policy(run_audit, fake_aws):  # noqa: ANN001
+def test_access_denied_is_not_retried_and_points_at_the_policy(run_audit, fake_aws):
     fake_aws.faults.append(Fault("sagemaker", "DescribeModelPackage", 400, "AccessDeniedException"))
     run = run_audit()
     assert run.code == INCOMPLETE
@@ -48,10 +48,12 @@ def test_access_denied_is_not_retried_and_points_at_the_policy(run_audit, fake_a
         "    (grant the audit role the actions of policies/iam/mlmarket-audit-policy.json)\n"
     )
     assert fake_aws.count(USE1, "sagemaker", "DescribeModelPackage") == 4  # once for each of the four packages
-    assert addresses(run, "CKV_MLM_017") == {arn("sagemaker", "algorithm", n) for n in ("pass-algorithm", "fail-algorithm-docker-hub")}
+    assert addresses(run, "CKV_MLM_017") == {
+        arn("sagemaker", "algorithm", n) for n in ("pass-algorithm", "fail-algorithm-docker-hub")
+    }
 
 
-def test_unreadable_scan_findings_make_the_image_unknown_not_unscanned(run_audit, fake_aws, account):  # noqa: ANN001
+def test_unreadable_scan_findings_make_the_image_unknown_not_unscanned(run_audit, fake_aws, account):
     fake_aws.faults.append(Fault("ecr", "DescribeImageScanFindings", 400, "AccessDeniedException"))
     run = run_audit()
     assert run.code == INCOMPLETE
@@ -63,7 +65,7 @@ def test_unreadable_scan_findings_make_the_image_unknown_not_unscanned(run_audit
     )
 
 
-def test_without_the_account_identity_the_seller_is_unknown(run_audit, fake_aws):  # noqa: ANN001
+def test_without_the_account_identity_the_seller_is_unknown(run_audit, fake_aws):
     fake_aws.faults.append(Fault("sts", "GetCallerIdentity", 500, "InternalFailure"))
     run = run_audit("--max-attempts", "1")
     assert run.code == INCOMPLETE
@@ -71,7 +73,7 @@ def test_without_the_account_identity_the_seller_is_unknown(run_audit, fake_aws)
     assert seller_verdicts == {"UNKNOWN"}
 
 
-def test_transient_throttling_is_retried_and_the_audit_is_complete(run_audit, fake_aws):  # noqa: ANN001
+def test_transient_throttling_is_retried_and_the_audit_is_complete(run_audit, fake_aws):
     baseline = run_audit()
     fake_aws.reset()
     fake_aws.faults.append(Fault("sagemaker", "ListModels", 400, "ThrottlingException", times=1))
@@ -81,7 +83,7 @@ def test_transient_throttling_is_retried_and_the_audit_is_complete(run_audit, fa
     assert run.triples() == baseline.triples()
 
 
-def test_the_cli_report_itself_lists_what_could_not_be_read(run_audit, fake_aws):  # noqa: ANN001
+def test_the_cli_report_itself_lists_what_could_not_be_read(run_audit, fake_aws):
     fake_aws.faults.append(Fault("sagemaker", "ListEndpoints", 400, "AccessDeniedException"))
     run = run_audit(output_format="cli")
     assert run.code == INCOMPLETE

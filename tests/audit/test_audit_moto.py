@@ -1,5 +1,5 @@
 """`mlmarket audit` against moto's server: every applicable rule fires on the seeded violations and passes on the
-compliant resources, with ARNs as addresses (image URIs for ECR images), in every output format."""
+compliant resources, with ARNs as addresses (image URIs for ECR images), in the report formats of `scan`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 
 import jsonschema
 import pytest
+
 from audit_runner import run_audit_cli
 from seeded_account import ACCOUNT, AFS1, BUCKET_USE1, BUCKET_USW2, REGIONS, USE1, USW2, arn
 from support import REPO
@@ -25,8 +26,7 @@ PRIVATE_IMAGE_RULES = ("003", "004", "013")
 
 def verdicts(rules: tuple[str, ...], without: tuple[str, ...] = (), **verdict_by_rule: str) -> dict[str, str]:
     """Every rule PASSED unless `verdict_by_rule` says otherwise (`r001="FAILED"`); rules in `without` give none."""
-    chosen = {f"CKV_MLM_{n}": verdict_by_rule.get(f"r{n}", P) for n in rules if n not in without}
-    return chosen
+    return {f"CKV_MLM_{n}": verdict_by_rule.get(f"r{n}", P) for n in rules if n not in without}
 
 
 def model(name: str, region: str = USE1) -> str:
@@ -79,7 +79,7 @@ EXPECTED_IMAGES = {
 }
 
 
-def expected_triples(account, budget_verdicts: dict[tuple[str, str], str] | None = None) -> set[tuple[str, str, str]]:  # noqa: ANN001
+def expected_triples(account) -> set[tuple[str, str, str]]:
     triples = {
         (rule, address, verdict)
         for table in (EXPECTED_SAGEMAKER, EXPECTED_REGIONAL)
@@ -88,13 +88,12 @@ def expected_triples(account, budget_verdicts: dict[tuple[str, str], str] | None
     }
     for (repository, tag), (size_verdict, scan_verdict) in EXPECTED_IMAGES.items():
         address = account.images[(USE1, repository, tag)]
-        size_verdict = (budget_verdicts or {}).get((repository, tag), size_verdict)
         triples |= {("CKV_MLM_018", address, size_verdict), ("CKV_MLM_019", address, scan_verdict)}
     return triples
 
 
 @pytest.fixture(scope="module")
-def full_audit(seeded, tmp_path_factory):  # noqa: ANN001, ANN201
+def full_audit(seeded, tmp_path_factory):
     """One audit of the three seeded regions, shared by the tests that only read its report."""
     fake, account = seeded
     fake.reset()
@@ -102,7 +101,7 @@ def full_audit(seeded, tmp_path_factory):  # noqa: ANN001, ANN201
     return run, account, fake.operations()
 
 
-def test_every_rule_fires_on_the_seeded_violations_and_passes_on_compliant_resources(full_audit):  # noqa: ANN001
+def test_every_rule_fires_on_the_seeded_violations_and_passes_on_compliant_resources(full_audit):
     run, account, _ = full_audit
     assert run.stderr == ""
     assert run.code == 1
@@ -114,7 +113,7 @@ def test_every_rule_fires_on_the_seeded_violations_and_passes_on_compliant_resou
     assert expected - actual == set()
 
 
-def test_results_carry_arns_and_exact_messages(full_audit):  # noqa: ANN001
+def test_results_carry_arns_and_exact_messages(full_audit):
     run, account, _ = full_audit
     by_key = {(r["rule_id"], r["address"]): r for r in run.document["results"]}
     assert by_key[("CKV_MLM_001", model("fail-no-isolation"))] == {
@@ -148,20 +147,20 @@ def test_results_carry_arns_and_exact_messages(full_audit):  # noqa: ANN001
     )
 
 
-def test_environment_variables_and_hyperparameters_never_reach_the_report(full_audit):  # noqa: ANN001
+def test_environment_variables_and_hyperparameters_never_reach_the_report(full_audit):
     run, _, _ = full_audit
     for secret in ("never-reported", "API_TOKEN", "learning_rate"):
         assert secret not in run.stdout
 
 
-def test_the_audit_sends_exactly_the_allowlisted_operations(full_audit):  # noqa: ANN001
+def test_the_audit_sends_exactly_the_allowlisted_operations(full_audit):
     from mlmarket.audit.operations import iam_actions
 
     _, _, operations_on_the_wire = full_audit
     assert operations_on_the_wire == set(iam_actions())
 
 
-def test_a_configured_image_size_budget_reaches_the_rule(run_audit, account, tmp_path):  # noqa: ANN001
+def test_a_configured_image_size_budget_reaches_the_rule(run_audit, account, tmp_path):
     config = tmp_path / "audit.yaml"
     config.write_text("image_size_budget_gib: 20\npublishing_region: us-east-1\n")
     run = run_audit("--config", str(config))
@@ -174,7 +173,7 @@ def test_a_configured_image_size_budget_reaches_the_rule(run_audit, account, tmp
     )
 
 
-def test_cli_format_and_files_of_other_formats(run_audit, tmp_path):  # noqa: ANN001
+def test_cli_format_and_files_of_other_formats(run_audit, tmp_path):
     sarif = tmp_path / "audit.sarif"
     run = run_audit("--format", "sarif", "--output-file", "-", "--output-file", str(sarif), output_format="cli")
     assert run.code == 1

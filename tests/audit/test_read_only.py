@@ -8,11 +8,12 @@ import json
 import boto3
 import botocore.session
 import pytest
-from seeded_account import USE1
-from support import REPO
 
 from mlmarket.audit.fetch import ClientFactory, OperationNotAllowed
 from mlmarket.audit.operations import ALLOWED_OPERATIONS, iam_actions
+
+from seeded_account import USE1
+from support import REPO
 
 POLICY = REPO / "policies" / "iam" / "mlmarket-audit-policy.json"
 READ_PREFIXES = ("List", "Describe", "Get")
@@ -36,7 +37,7 @@ def test_every_allowlisted_operation_is_a_read_that_botocore_knows(service):
 
 
 @pytest.fixture
-def guarded_clients(fake_aws):  # noqa: ANN001, ANN201
+def guarded_clients(fake_aws):
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=USE1)
     return ClientFactory(session, fake_aws.url, max_attempts=1)
 
@@ -52,7 +53,9 @@ def guarded_clients(fake_aws):  # noqa: ANN001, ANN201
         ("sts", "assume_role", {"RoleArn": "arn:aws:iam::123456789012:role/x", "RoleSessionName": "audit"}),
     ],
 )
-def test_the_hook_refuses_an_operation_off_the_allowlist_before_sending_it(guarded_clients, fake_aws, service, call, params):  # noqa: ANN001
+def test_the_hook_refuses_an_operation_off_the_allowlist_before_sending_it(
+    guarded_clients, fake_aws, service, call, params
+):
     client = guarded_clients.client(service, USE1)
     operation = client.meta.method_to_api_mapping[call]
     with pytest.raises(OperationNotAllowed, match=f"^{service}:{operation} is not on mlmarket's read-only allowlist$"):
@@ -60,7 +63,7 @@ def test_the_hook_refuses_an_operation_off_the_allowlist_before_sending_it(guard
     assert fake_aws.operations() == set()  # nothing went over the wire
 
 
-def test_the_hook_lets_allowlisted_operations_through_and_notes_them(guarded_clients, fake_aws):  # noqa: ANN001
+def test_the_hook_lets_allowlisted_operations_through_and_notes_them(guarded_clients, fake_aws):
     models = guarded_clients.client("sagemaker", USE1).list_models()["Models"]
     assert "pass-model" in {m["ModelName"] for m in models}
     assert guarded_clients.guard.called == {"sagemaker:ListModels"}

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from mlmarket.audit.fetch import Progress
     from mlmarket.engine import Result
     from mlmarket.rules.base import Rule
     from mlmarket.settings import Settings
 
 AUDIT_SOURCE = "audit"
+
+
+class AuditSetupError(Exception):
+    """The audit cannot start: no region, no or rejected credentials, an unknown profile (exit code 2)."""
 
 
 class Unreadable(NamedTuple):
@@ -29,6 +32,16 @@ class Unreadable(NamedTuple):
     service: str
     operation: str
     error_code: str
+
+
+class Progress(Protocol):
+    """Told of the reads as they run (the CLI shows them on a terminal)."""
+
+    def begin(self, reads: list[tuple[str, str]]) -> None:
+        """The (region, what) reads about to run."""
+
+    def done(self, region: str, what: str, items: int, failed: bool) -> None:
+        """One read finished: how many items it collected, and whether any of its calls failed."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,8 @@ def run_audit(
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> AuditOutcome:
-    """Read `regions` of the account the credentials belong to, and judge it. Raises fetch.AuditSetupError when
-    the audit cannot start (credentials, profile)."""
+    """Read `regions` (none: the profile's or the environment's region) of the account the credentials belong
+    to, and judge it. Raises AuditSetupError when the audit cannot start (region, credentials, profile)."""
     from mlmarket.audit import fetch, mapping
     from mlmarket.engine import evaluate
 

@@ -109,8 +109,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
     except InputError as error:
         return _usage_error(error.one_line())
 
-    from mlmarket.audit import run_audit
-    from mlmarket.audit.fetch import AuditSetupError
+    from mlmarket.audit import AuditSetupError, run_audit
 
     try:
         regions = _regions(args)
@@ -133,15 +132,6 @@ def _regions(args: argparse.Namespace) -> list[str]:
         from mlmarket import limits
 
         regions.extend(sorted(limits.publishing_regions() - set(regions)))
-    if not regions:
-        from mlmarket.audit.fetch import default_region
-
-        region = default_region(args.profile)
-        if region is None:
-            raise UsageError(
-                "no region to audit: give --region REGION (repeatable) or --all-publishing-regions, or set AWS_REGION"
-            )
-        regions = [region]
     for region in regions:
         if not _REGION.match(region):
             raise UsageError(f"--region {region!r} is not a region name")
@@ -187,7 +177,7 @@ def _progress() -> Any:
 
 
 class _RichProgress:
-    """fetch.Progress on a terminal: a bar over every planned read, and a line per read as it completes."""
+    """audit.Progress on a terminal: a bar over every planned read, and a line per read as it completes."""
 
     def __init__(self) -> None:
         from rich.console import Console

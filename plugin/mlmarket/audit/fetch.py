@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 from botocore import xform_name
@@ -22,7 +22,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError, ProfileNotFound
 
 from mlmarket import __version__
-from mlmarket.audit import Unreadable
+from mlmarket.audit import AuditSetupError, Progress, Unreadable
 from mlmarket.audit.mapping import (
     ALGORITHM,
     ECR_IMAGE,
@@ -70,18 +70,6 @@ _SCAN_NOT_FOUND = "ScanNotFoundException"
 
 class OperationNotAllowed(Exception):
     """Raised by the `before-call` hook for an operation that is not on the read-only allowlist."""
-
-
-class AuditSetupError(Exception):
-    """The audit cannot start: no or rejected credentials, an unknown profile (exit code 2)."""
-
-
-class Progress(Protocol):
-    def begin(self, reads: list[tuple[str, str]]) -> None:
-        """The (region, what) reads about to run."""
-
-    def done(self, region: str, what: str, items: int, failed: bool) -> None:
-        """One read finished: how many items it collected, and whether any of its calls failed."""
 
 
 @dataclass
@@ -151,11 +139,6 @@ def make_session(profile: str | None) -> boto3.session.Session:
         return boto3.session.Session(profile_name=profile)
     except ProfileNotFound as error:
         raise AuditSetupError(str(error)) from None
-
-
-def default_region(profile: str | None) -> str | None:
-    """The region the profile or the environment (AWS_REGION, AWS_DEFAULT_REGION) names, if any."""
-    return make_session(profile).region_name
 
 
 class Reads:
@@ -332,8 +315,16 @@ def collect(
     progress: Progress | None = None,
     session: boto3.session.Session | None = None,
 ) -> Snapshot:
-    """Read every region; raises AuditSetupError only when nothing can be read (credentials, profile)."""
-    clients = ClientFactory(session or make_session(profile), endpoint_url, max_attempts)
+    """Read every region (none given: the profile's or the environment's region); raises AuditSetupError only
+    when nothing can be read (no region, credentials, profile)."""
+    session = session or make_session(profile)
+    if not regions:
+        if session.region_name is None:
+            raise AuditSetupError(
+                "no region to audit: give --region REGION (repeatable) or --all-publishing-regions, or set AWS_REGION"
+            )
+        regions = [session.region_name]
+    clients = ClientFactory(session, endpoint_url, max_attempts)
     now = now or datetime.now(timezone.utc)
     snapshot = _caller_identity(clients, regions[0])
     jobs: list[_Job] = []
@@ -365,14 +356,24 @@ class _Job:
 
 def _run(jobs: list[_Job], snapshot: Snapshot, max_workers: int, progress: Progress | None) -> None:
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="mlmarket-audit") as pool:
-        futures = {pool.submit(job.run): job for job in jobs}
+        futures = {pool.submit(_run_one, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
-            collected = future.result()  # an OperationNotAllowed is a bug of this module: let it surface
+            collected = future.result()
             snapshot.collected.extend(collected)
             snapshot.unreadable.extend(job.reads.unreadable)
             if progress is not None:
                 progress.done(job.region, job.what, len(collected), bool(job.reads.unreadable))
+
+
+def _run_one(job: _Job) -> list[Collected]:
+    try:
+        return job.run()
+    except OperationNotAllowed:
+        raise  # a bug of this module, never a gap in the account: let it surface
+    except Exception as error:  # an answer of a shape this module does not expect: that read is incomplete
+        job.reads.unreadable.append(Unreadable(job.region, job.reads.service, job.what, type(error).__name__))
+        return []
 
 
 def _caller_identity(clients: ClientFactory, region: str) -> Snapshot:

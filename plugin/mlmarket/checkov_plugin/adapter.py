@@ -24,7 +24,6 @@ from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
 
 _PLAN_RUNNER_MODULE = "checkov.terraform.plan_runner"
-_CACHE: dict[tuple[str, float], dict[tuple[str, str], Result] | InputError] = {}
 
 
 class MlmarketCheck(BaseResourceCheck):
@@ -53,7 +52,7 @@ class MlmarketCheck(BaseResourceCheck):
         if isinstance(results, InputError):
             self.details.append(f"mlmarket could not read the source: {results.one_line()}")
             return CheckResult.FAILED
-        result = _lookup(results, self.id, resource_file, address, is_plan)
+        result = results.lookup(self.id, "" if is_plan else resource_file, address)
         if result is None:
             return CheckResult.UNKNOWN  # the rule does not apply to this resource; checkov drops UNKNOWN
         self.details.append(result.message)
@@ -85,26 +84,35 @@ def _scanned_source() -> tuple[str, str, bool] | None:
     return None
 
 
-def _results_for(scan_root: str, is_plan: bool) -> dict[tuple[str, str], Result] | InputError:
+class _Index:
+    """Results by (rule, file, address), and by instance-less address for checkov's unexpanded blocks."""
+
+    def __init__(self, results: list[Result], is_plan: bool) -> None:
+        self.exact: dict[tuple[str, str, str], Result] = {}
+        self.by_base: dict[tuple[str, str, str], list[Result]] = {}
+        for result in results:
+            file = "" if is_plan else os.path.abspath(result.file or "")
+            self.exact[(result.rule_id, file, result.address)] = result
+            self.by_base.setdefault((result.rule_id, file, strip_instance_keys(result.address)), []).append(result)
+
+    def lookup(self, rule_id: str, file: str, address: str) -> Result | None:
+        found = self.exact.get((rule_id, file, address))
+        if found is not None:
+            return found
+        # checkov names one block where mlmarket judged each of its instances: the worst instance speaks.
+        instances = self.by_base.get((rule_id, file, strip_instance_keys(address)), [])
+        return min(instances, key=lambda r: _VERDICT_ORDER[r.verdict], default=None)
+
+
+_VERDICT_ORDER = {Verdict.FAILED: 0, Verdict.UNKNOWN: 1, Verdict.SKIPPED: 2, Verdict.PASSED: 3}
+_CACHE: dict[tuple[str, float], _Index | InputError] = {}
+
+
+def _results_for(scan_root: str, is_plan: bool) -> _Index | InputError:
     key = (scan_root, os.path.getmtime(scan_root) if os.path.exists(scan_root) else 0.0)
     if key not in _CACHE:
         try:
-            results = scan_path(scan_root, Settings())
+            _CACHE[key] = _Index(scan_path(scan_root, Settings()), is_plan)
         except InputError as error:
             _CACHE[key] = error
-        else:
-            _CACHE[key] = {(r.rule_id, _result_key(r, is_plan)): r for r in results}
     return _CACHE[key]
-
-
-def _result_key(result: Result, is_plan: bool) -> str:
-    if is_plan:
-        return result.address
-    return f"{os.path.abspath(result.file or '')}::{strip_instance_keys(result.address)}"
-
-
-def _lookup(
-    results: dict[tuple[str, str], Result], rule_id: str, resource_file: str, address: str, is_plan: bool
-) -> Result | None:
-    key = address if is_plan else f"{resource_file}::{strip_instance_keys(address)}"
-    return results.get((rule_id, key))

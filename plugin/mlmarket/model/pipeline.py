@@ -40,8 +40,8 @@ def pipeline_steps(resource: Resource) -> list[PipelineStep] | Unknown:
     if isinstance(document, Unknown):
         return document
     steps: list[PipelineStep] = []
-    _collect(document.get("Steps"), steps, 0)
-    return steps
+    unknown = _collect(document.get("Steps"), steps, 0)
+    return unknown if unknown is not None else steps
 
 
 def read_definition(definition: Any) -> dict[str, Any] | Unknown:
@@ -57,15 +57,23 @@ def read_definition(definition: Any) -> dict[str, Any] | Unknown:
     return _resolve(definition, 0)
 
 
-def _collect(raw_steps: Any, into: list[PipelineStep], depth: int) -> None:
+def _collect(raw_steps: Any, into: list[PipelineStep], depth: int) -> Unknown | None:
+    """Append the steps; an Unknown when steps or a step's arguments are only known when the pipeline runs."""
+    if isinstance(raw_steps, Unknown):
+        return raw_steps
     if depth > _MAX_DEPTH or not isinstance(raw_steps, list):
-        return
+        return None
     for raw in raw_steps:
+        if isinstance(raw, Unknown):
+            return raw
         if not isinstance(raw, dict):
             continue
         name = raw.get("Name")
         step_type = raw.get("Type")
         arguments = raw.get("Arguments")
+        if isinstance(arguments, Unknown):
+            # Judging the step without its arguments would read every setting as absent.
+            return Unknown(f"the arguments of step {name!r} are only known when the pipeline runs")
         into.append(
             PipelineStep(
                 name=name if isinstance(name, str) else "(unnamed)",
@@ -76,7 +84,10 @@ def _collect(raw_steps: Any, into: list[PipelineStep], depth: int) -> None:
         # Condition steps nest their branches in Arguments.IfSteps / ElseSteps.
         if isinstance(arguments, dict):
             for branch in ("IfSteps", "ElseSteps"):
-                _collect(arguments.get(branch), into, depth + 1)
+                unknown = _collect(arguments.get(branch), into, depth + 1)
+                if unknown is not None:
+                    return unknown
+    return None
 
 
 def _resolve(value: Any, depth: int) -> Any:

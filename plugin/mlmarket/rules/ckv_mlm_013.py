@@ -58,7 +58,8 @@ def _judge(use: ImageUse) -> Finding:
         return passed(f"{use.where} is a repository this configuration creates")
     if isinstance(image.account, str):
         region = image.region if isinstance(image.region, str) else None
-        owner = limits.registry_owner(image.account, region)
+        # An AWS-owned account stays AWS-owned in a region the dataset does not list for it (yet).
+        owner = limits.registry_owner(image.account, region) or limits.registry_owner(image.account)
         if owner is not None:
             return failed(f"{use.where} is in account {image.account}, an {owner}; {_REQUIREMENT}")
     return passed(f"{use.where} is not in an AWS-owned registry")

@@ -55,8 +55,9 @@ class CKV_MLM_019(Rule):
         }
         if blocking:
             found = " and ".join(f"{count} {severity.title()}" for severity, count in blocking.items())
+            noun = "finding" if sum(blocking.values()) == 1 else "findings"
             return failed(
-                f"the image scan ({status}) found {found} findings; Marketplace refuses images with Critical or "
+                f"the image scan ({status}) found {found} {noun}; Marketplace refuses images with Critical or "
                 "High vulnerabilities"
             )
         if status not in COMPLETED_SCAN_STATUSES or not isinstance(counts, dict):
