@@ -82,6 +82,17 @@ class Reference:
         return [self.hcl, self.address]
 
 
+@dataclass(frozen=True)
+class Template:
+    """An HCL string template such as `"s3://${aws_s3_bucket.b.bucket}/x"` (HCL only: the plan shows its value)."""
+
+    text: str
+
+    @property
+    def hcl(self) -> str:
+        return json.dumps(self.text)
+
+
 @dataclass
 class Repository:
     name: str
@@ -322,7 +333,7 @@ def _hcl_value(value: Any, indent: int) -> str:
         return str(value)
     if isinstance(value, str):
         return json.dumps(value)
-    if isinstance(value, Reference):
+    if isinstance(value, (Reference, Template)):
         return value.hcl
     if isinstance(value, list):
         if not value:
@@ -431,22 +442,11 @@ def _pipeline_definition_hcl(pipeline: Pipeline) -> dict[str, Any]:
     bucket = f"{_address(pipeline.bucket)}.bucket"
     definition = _pipeline_definition(pipeline)
     training, transform = (step["Arguments"] for step in definition["Steps"])
-    training["OutputDataConfig"]["S3OutputPath"] = _Template(f"s3://${{{bucket}}}/training/")
+    training["OutputDataConfig"]["S3OutputPath"] = Template(f"s3://${{{bucket}}}/training/")
     transform["ModelName"] = Reference(_address(pipeline.model), "name")
-    transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] = _Template(f"s3://${{{bucket}}}/batch/input/")
-    transform["TransformOutput"]["S3OutputPath"] = _Template(f"s3://${{{bucket}}}/batch/output/")
+    transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] = Template(f"s3://${{{bucket}}}/batch/input/")
+    transform["TransformOutput"]["S3OutputPath"] = Template(f"s3://${{{bucket}}}/batch/output/")
     return definition
-
-
-class _Template(Reference):
-    """A string template such as `"s3://${aws_s3_bucket.b.bucket}/x"`."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text, "")
-
-    @property
-    def hcl(self) -> str:
-        return json.dumps(self.address)
 
 
 def render_hcl(stack: Stack) -> dict[str, str]:

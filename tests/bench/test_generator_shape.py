@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import EXAMPLES, REPO
 
 from mlmarket.readers.hcl import read_directory
 from mlmarket.readers.plan_json import read_plan
 
+from support import EXAMPLES, REPO
+
 sys.path.insert(0, str(REPO / "bench"))
-import generate_stack  # noqa: E402  (a script in bench/, not a package)
+import generate_stack
 
 RESOURCES = 100
 REAL = json.loads((EXAMPLES / "multi_region" / "plan.json").read_text(encoding="utf-8"))
@@ -38,6 +39,13 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def plan(stack_dir: Path) -> dict[str, Any]:
     return json.loads((stack_dir / "plan.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def varied() -> tuple[generate_stack.Stack, dict[str, Any]]:
+    """A stack large enough to hold every variant (asserted below), and its plan; built in memory only."""
+    stack = generate_stack.build_stack(1000, seed=6)
+    return stack, generate_stack.render_plan(stack)
 
 
 def key_tree(value: Any) -> Any:
@@ -128,15 +136,15 @@ def test_provider_configurations_are_those_of_the_real_plan(plan):
         ("aws_sagemaker_pipeline", {}, "violating_stack", "aws_sagemaker_pipeline.train_and_score"),
     ],
 )  # fmt: skip
-def test_every_resource_type_has_the_attributes_of_a_real_plan(resource_type, wanted, example, address):
-    stack = generate_stack.build_stack(1000, seed=6)
+def test_every_resource_type_has_the_attributes_of_a_real_plan(varied, resource_type, wanted, example, address):
+    stack, plan = varied
     item = next(
         item
         for item in stack.root
         if generate_stack.RESOURCE_TYPES[type(item)] == resource_type
         and all(getattr(item, key) == value for key, value in wanted.items())
     )
-    generated = first(generate_stack.render_plan(stack)["resource_changes"], address=f"{resource_type}.{item.name}")
+    generated = first(plan["resource_changes"], address=f"{resource_type}.{item.name}")
     real = example_change(example, address)
     assert schema_tree(generated["change"]) == schema_tree(real)
     assert key_tree(generated["change"]["after_sensitive"]) == key_tree(real["after_sensitive"])
@@ -187,8 +195,8 @@ def variants(stack: generate_stack.Stack) -> Counter[str]:
 VIOLATIONS = ("model_docker_hub", "model_wrong_region", "model_isolation_off", "model_isolation_absent")
 
 
-def test_about_one_model_in_ten_breaks_a_rule_and_every_variant_occurs():
-    stack = generate_stack.build_stack(1000, seed=6)
+def test_about_one_model_in_ten_breaks_a_rule_and_every_variant_occurs(varied):
+    stack, _ = varied
     counts = variants(stack)
     assert 0.05 <= sum(counts[v] for v in VIOLATIONS) / counts["model"] <= 0.15
     for variant in (*VIOLATIONS, "model_image_from_repository", "endpoint_serverless", "endpoint_async",

@@ -244,7 +244,7 @@ def test_every_image_bearing_type():
         f"{PIPELINE}.fail_processing_step": Verdict.FAILED,
     }
     assert results[f"{ALGORITHM}.fail_algorithm_training_image"].message == (
-        f"training_specification[0].training_image 'docker.io/acme/train:1' is hosted on docker.io; {NOT_ECR}"
+        f"training_specification[0].training_image 'docker.io/acme/train:1' is hosted on Docker Hub; {NOT_ECR}"
     )
     assert results[f"{PIPELINE}.fail_processing_step"].message == (
         f"step 'Prepare' (Processing) AppSpecification.ImageUri 'ghcr.io/acme/prep:1' is hosted on ghcr.io; {NOT_ECR}"

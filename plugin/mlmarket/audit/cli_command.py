@@ -193,7 +193,7 @@ class _RichProgress:
 
     def done(self, region: str, what: str, items: int, failed: bool) -> None:
         mark = "[red]incomplete[/red]" if failed else "[green]read[/green]"
-        self._progress.console.print(f"{mark} {region} {what}: {items}")
+        self._progress.console.print(f"{mark} {region} {what}: {items}", highlight=False)
         self._progress.advance(self._task)
 
     def stop(self) -> None:
