@@ -21,7 +21,7 @@ def test_majority_region_counts_each_instance():
     results = judge(
         RULE,
         stack(
-            resource(MODEL, "pass_counted_east", instances=3, region=EAST),
+            *(resource(MODEL, f"pass_counted_east[{i}]", region=EAST) for i in range(3)),
             resource(MODEL, "fail_west_model", region=WEST),
             resource(ENDPOINT_CONFIG, "fail_west_endpoint_configuration", region=WEST),
             resource(REPOSITORY, "pass_east_repository", region=EAST),
@@ -39,7 +39,9 @@ def test_majority_region_counts_each_instance():
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
-        f"{MODEL}.pass_counted_east": Verdict.PASSED,
+        f"{MODEL}.pass_counted_east[0]": Verdict.PASSED,
+        f"{MODEL}.pass_counted_east[1]": Verdict.PASSED,
+        f"{MODEL}.pass_counted_east[2]": Verdict.PASSED,
         f"{MODEL}.fail_west_model": Verdict.FAILED,
         f"{ENDPOINT_CONFIG}.fail_west_endpoint_configuration": Verdict.FAILED,
         f"{REPOSITORY}.pass_east_repository": Verdict.PASSED,
@@ -67,16 +69,16 @@ def test_configured_publishing_region_wins_over_the_majority():
     results = judge(
         RULE,
         stack(
-            resource(MODEL, "fail_east_majority", instances=5, region=EAST),
+            *(resource(MODEL, f"fail_east_majority[{i}]", region=EAST) for i in range(5)),
             resource(BUCKET, "pass_west_bucket", region=WEST),
             publishing_region=WEST,
         ),
     )
     assert {a: r.verdict for a, r in results.items()} == {
-        f"{MODEL}.fail_east_majority": Verdict.FAILED,
+        **{f"{MODEL}.fail_east_majority[{i}]": Verdict.FAILED for i in range(5)},
         f"{BUCKET}.pass_west_bucket": Verdict.PASSED,
     }
-    assert results[f"{MODEL}.fail_east_majority"].message == (
+    assert results[f"{MODEL}.fail_east_majority[4]"].message == (
         "this resource is in us-east-1, not in the publishing region us-west-2 (the configured publishing_region)"
     )
 

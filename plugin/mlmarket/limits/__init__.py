@@ -44,6 +44,7 @@ __all__ = [
     "nvme_instance_families",
     "publishing_regions",
     "registry_owner",
+    "updated_at",
 ]
 
 ENDPOINT_MAX_PAYLOAD_MB = 6
@@ -238,6 +239,11 @@ def has_nvme_storage(instance_type: str) -> bool:
     if len(parts) != 3 or parts[0] != "ml" or not parts[2]:
         return False
     return parts[1] in nvme_instance_families()
+
+
+def updated_at(data_file: str) -> str:
+    """The date a dataset was last generated (for "as of <date>" in messages)."""
+    return str(_load_data_file(data_file)["updated_at"])
 
 
 def dataset_info() -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -65,6 +65,13 @@ class Resource:
     skips: dict[str, str] = field(default_factory=dict)
     # The one account the resource's provider pins with allowed_account_ids, if any.
     account: str | Unknown | None = None
+    # Views several rules derive from the attributes (pipeline steps, images), computed once per resource.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derive(self, name: str, compute: Callable[[Resource], Any]) -> Any:
+        if name not in self.derived:
+            self.derived[name] = compute(self)
+        return self.derived[name]
 
     @property
     def base_address(self) -> str:
@@ -200,12 +207,15 @@ class Stack:
 
     @cached_property
     def s3_buckets(self) -> dict[str, Resource]:
+        """Bucket name -> the aws_s3_bucket (or awscc_s3_bucket) declaring it in this configuration."""
         index: dict[str, Resource] = {}
         for resource in self.resources:
-            if resource.type == "aws_s3_bucket" and resource.mode == "managed":
-                bucket = resource.get("bucket")
-                if isinstance(bucket, str):
-                    index[bucket] = resource
+            if resource.mode != "managed":
+                continue
+            name = {"aws_s3_bucket": "bucket", "awscc_s3_bucket": "bucket_name"}.get(resource.type)
+            bucket = resource.get(name) if name else None
+            if isinstance(bucket, str):
+                index.setdefault(bucket, resource)
         return index
 
     def of_type(self, *types: str) -> Iterator[Resource]:
@@ -230,23 +240,50 @@ class Stack:
         return None
 
     @cached_property
-    def reference_region(self) -> str | None:
-        """The publishing region every resource must share (CKV_MLM_006)."""
-        if self.publishing_region:
-            return self.publishing_region
+    def _region_votes(self) -> Counter[str]:
+        """Managed SageMaker resources per known region; each count/for_each instance counts once."""
         votes: Counter[str] = Counter()
         for resource in self.resources:
             in_scope = resource.mode == "managed" and resource.type.startswith(SAGEMAKER_PREFIXES)
             if in_scope and isinstance(resource.region, str):
                 votes[resource.region] += 1
-        if not votes:
-            return self.default_region if isinstance(self.default_region, str) else None
-        ranked = votes.most_common()
+        return votes
+
+    @cached_property
+    def _region_leaders(self) -> tuple[list[str], int]:
+        ranked = self._region_votes.most_common()
+        if not ranked:
+            return [], 0
         best = ranked[0][1]
-        leaders = sorted(region for region, count in ranked if count == best)
+        return sorted(region for region, count in ranked if count == best), best
+
+    @cached_property
+    def reference_region(self) -> str | None:
+        """The publishing region every resource must share (CKV_MLM_006): the configured publishing region,
+        else the region holding most SageMaker resources (a tie goes to the default provider's region, else
+        to the first by name)."""
+        if self.publishing_region:
+            return self.publishing_region
+        leaders, _ = self._region_leaders
+        if not leaders:
+            return self.default_region if isinstance(self.default_region, str) else None
         if isinstance(self.default_region, str) and self.default_region in leaders:
             return self.default_region
         return leaders[0]
+
+    @cached_property
+    def reference_region_origin(self) -> str:
+        """Where `reference_region` comes from, in the words of a message."""
+        if self.publishing_region:
+            return "the configured publishing_region"
+        leaders, best = self._region_leaders
+        if not leaders:
+            return "the default provider's region; no SageMaker resource has a known region"
+        total = sum(self._region_votes.values())
+        if len(leaders) == 1:
+            return f"the region of most SageMaker resources, {best} of {total}"
+        tie_break = "the default provider's region" if self.default_region in leaders else "the first by name"
+        return f"tied at {best} of {total} SageMaker resources; {tie_break} breaks the tie"
 
     def resolve_image(self, value: Any, resource: Resource) -> ResolvedImage:
         """Parse an image attribute, following references to in-configuration repositories or data sources."""

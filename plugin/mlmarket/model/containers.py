@@ -23,6 +23,11 @@ IMAGE_RESOURCE_TYPES = (*MODEL_TYPES, *PACKAGE_TYPES, *TRAINING_TYPES, PIPELINE_
 
 
 def image_fields(resource: Resource) -> list[ImageField] | Unknown:
+    """Every image a resource names, with where it is written; computed once per resource."""
+    return resource.derive("image_fields", _image_fields)
+
+
+def _image_fields(resource: Resource) -> list[ImageField] | Unknown:
     if resource.type in MODEL_TYPES:
         return _model_images(resource.attributes, "")
     if resource.type in PACKAGE_TYPES:

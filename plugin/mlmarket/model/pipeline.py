@@ -30,7 +30,11 @@ class PipelineStep:
 
 
 def pipeline_steps(resource: Resource) -> list[PipelineStep] | Unknown:
-    """Every step of the pipeline, nested ones (Condition branches, Parallel) included."""
+    """Every step of the pipeline, nested ones (Condition branches) included; parsed once per resource."""
+    return resource.derive("pipeline_steps", _read_steps)
+
+
+def _read_steps(resource: Resource) -> list[PipelineStep] | Unknown:
     definition = resource.get("pipeline_definition")
     if definition is None:
         if resource.get("pipeline_definition_s3_location") is not None:

@@ -69,7 +69,7 @@ def bucket_region(value: Any, resource: Resource, stack: Stack) -> BucketRegion 
         return Unknown(f"{text!r} names no bucket")
     if location.region is not None:
         return BucketRegion(location.bucket, location.region, "the URL host")
-    declared = _declared_buckets(stack).get(location.bucket)
+    declared = stack.s3_buckets.get(location.bucket)
     if declared is None:
         return Unknown(f"bucket {location.bucket!r} is not declared in this configuration, so its region is unknown")
     return _region_of(declared, location.bucket)
@@ -87,13 +87,3 @@ def _region_of(holder: Resource, bucket: str) -> BucketRegion | Unknown:
     if isinstance(holder.region, Unknown):
         return Unknown(f"the region of {holder.address} is unknown: {holder.region.reason}")
     return BucketRegion(bucket, holder.region, holder.address)
-
-
-def _declared_buckets(stack: Stack) -> dict[str, Resource]:
-    declared = {
-        name: bucket
-        for bucket in stack.of_type("awscc_s3_bucket")
-        if bucket.mode == "managed" and isinstance(name := bucket.get("bucket_name"), str)
-    }
-    declared.update(stack.s3_buckets)
-    return declared

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from mlmarket.model import SAGEMAKER_PREFIXES, Finding, Resource, Stack, Unknown
+from mlmarket.model import Finding, Resource, Stack, Unknown
 from mlmarket.rules._resource_scopes import PUBLISHING_STACK_TYPES
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown
 
@@ -45,30 +43,7 @@ class CKV_MLM_006(Rule):
             )
         if region != reference:
             return failed(
-                f"this resource is in {region}, not in the publishing region {reference} ({_reference_origin(stack)})"
+                f"this resource is in {region}, not in the publishing region {reference} "
+                f"({stack.reference_region_origin})"
             )
         return passed(f"this resource is in the publishing region {reference}")
-
-
-def _reference_origin(stack: Stack) -> str:
-    """Where the reference region comes from, in the words of a message (the same votes as Stack.reference_region)."""
-    if stack.publishing_region:
-        return "the configured publishing_region"
-    votes: Counter[str] = Counter()
-    for resource in stack.resources:
-        if (
-            resource.mode == "managed"
-            and resource.type.startswith(SAGEMAKER_PREFIXES)
-            and isinstance(resource.region, str)
-        ):
-            votes[resource.region] += resource.instances
-    if not votes:
-        return "the default provider's region; no SageMaker resource has a known region"
-    total = sum(votes.values())
-    ranked = votes.most_common()
-    best = ranked[0][1]
-    leaders = {region for region, count in ranked if count == best}
-    if len(leaders) == 1:
-        return f"the region of most SageMaker resources, {best} of {total}"
-    tie_break = "the default provider's region" if stack.default_region in leaders else "the first by name"
-    return f"tied at {best} of {total} SageMaker resources; {tie_break} breaks the tie"

@@ -87,7 +87,7 @@ class CKV_MLM_015(Rule):
 
 
 def _judge(places: list[_Place | Finding]) -> Finding:
-    as_of = limits.dataset_info()[_INSTANCE_TYPES_FILE]["updated_at"]
+    as_of = limits.updated_at(_INSTANCE_TYPES_FILE)
     findings = [place if isinstance(place, Finding) else _judge_type(*place, as_of) for place in places]
     if not findings:
         return passed("no instance type to check")
