@@ -7,6 +7,7 @@ import json
 from mlmarket.model import SELLER_ACCOUNT_HINT, Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
 from support import EXAMPLES, OTHER_ACCOUNT, SELLER, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_003"

@@ -8,6 +8,7 @@ from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.rules._s3_locations import S3Location, parse_s3_uri
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
 from support import EXAMPLES, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_005"

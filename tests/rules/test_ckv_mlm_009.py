@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlmarket.model import Unknown, Verdict
+
 from support import judge, resource, stack
 
 RULE = "CKV_MLM_009"

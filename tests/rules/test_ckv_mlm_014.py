@@ -8,6 +8,7 @@ from mlmarket import limits
 from mlmarket.model import Unknown, Verdict, strip_instance_keys
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
 from support import EXAMPLES, OTHER_ACCOUNT, SELLER, addresses_by_verdict, judge, resource, stack
 
 RULE = "CKV_MLM_014"
