@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from mlmarket import __version__
+from mlmarket.audit.cli_command import add_audit_parser, run_audit_command
 
 FORMATS = ("cli", "json", "sarif", "junit", "markdown")
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("table", "json"), default="table")
     limits = commands.add_parser("limits", help="print the Marketplace limits library")
     limits.add_argument("--format", choices=("table", "json"), default="table")
+    add_audit_parser(commands)
     return parser
 
 
@@ -64,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": _rules,
         "limits": _limits,
         "explain": _explain,
+        "audit": run_audit_command,
     }[args.command]
     try:
         return handler(args)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from seeded_account import ACCOUNT, FAKE_CREDENTIALS, USE1, USW2
 
 from mlmarket.audit import AuditOutcome, run_audit
 from mlmarket.audit.cli_command import _progress, _RichProgress
 from mlmarket.audit.operations import iam_actions
 from mlmarket.model import Verdict
 from mlmarket.settings import Settings
+
+from seeded_account import ACCOUNT, FAKE_CREDENTIALS, USE1, USW2
 
 
 class Recorder:
