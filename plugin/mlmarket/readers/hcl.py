@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlmarket.errors import InputError
-from mlmarket.model import Resource, Stack, Unknown
+from mlmarket.model import SENSITIVE, Resource, Stack, Unknown
 from mlmarket.readers.hcl_expressions import Evaluator, unwrap_attributes, unwrap_block, unwrap_value
 from mlmarket.readers.jsonfile import display_path, read_bytes
 
@@ -201,11 +201,19 @@ class _ModuleBuilder:
 
     def _variables(self, module: ModuleDir, inputs: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        sensitive: set[str] = set()
         for _, entry in module.blocks("variable"):
             for name, body in entry.items():
-                if isinstance(body, dict) and "default" in body:
-                    values[name] = unwrap_attributes({"default": body["default"]})["default"]
+                if not isinstance(body, dict):
+                    continue
+                declared = unwrap_attributes(body)
+                if declared.get("sensitive") is True:
+                    sensitive.add(name)
+                if "default" in declared:
+                    values[name] = declared["default"]
         values.update(inputs)
+        # A sensitive variable is never read, so that its value cannot reach a report (as in a plan).
+        values.update(dict.fromkeys(sensitive, SENSITIVE))
         return values
 
     def _locals(self, module: ModuleDir, evaluator: Evaluator) -> dict[str, Any]:
