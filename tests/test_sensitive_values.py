@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlmarket.cli import FORMATS
+
 from support import EXAMPLES, run_cli
 
 STACK = EXAMPLES / "sensitive_values"

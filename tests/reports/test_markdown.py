@@ -11,6 +11,7 @@ from mlmarket.reports.markdown import render_markdown
 from mlmarket.rules import get_rule
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
 from support import EXAMPLES, REPO
 
 EXAMPLE_CHOICES = (

@@ -14,6 +14,7 @@ from mlmarket.reports.sarif import render_sarif
 from mlmarket.rules import get_rule
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
+
 from support import EXAMPLES, REPO
 
 # The example whose point is one CKV_MLM_009 failure, and the addresses it fails.
