@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="run only these rules (comma-separated IDs, wildcards allowed: CKV_MLM_00*)")
     scan.add_argument("--skip-check", action="append", default=[], metavar="IDS",
                       help="skip these rules (comma-separated IDs, wildcards allowed)")
+    scan.add_argument("--source-dir", metavar="DIR",
+                      help="for plans: the Terraform source, for its skip comments and file:line locations")
     scan.add_argument("--strict", action="store_true", help="UNKNOWN results fail the scan")
     scan.add_argument("--soft-fail", action="store_true", help="exit 0 even when rules fail (input errors still 2)")
     scan.add_argument("--quiet", "-q", action="store_true", help="cli format: show only failed and unknown results")
@@ -101,7 +103,7 @@ def _scan(args: argparse.Namespace) -> int:
         return _usage_error(str(error))
     overrides = Settings(seller_account=args.seller_account, publishing_region=args.publishing_region)
     try:
-        results = scan_paths(args.paths, overrides, args.config, rules)
+        results = scan_paths(args.paths, overrides, args.config, rules, args.source_dir)
     except InputError as error:
         print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
         return EXIT_INPUT_ERROR

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from mlmarket import settings as settings_module
 from mlmarket.engine import Result, evaluate
+from mlmarket.model import Resource, Stack, strip_instance_keys
 from mlmarket.readers import read_path
 from mlmarket.rules import all_rules
 from mlmarket.rules.base import Rule
@@ -13,15 +16,23 @@ from mlmarket.settings import Settings
 
 
 def scan_path(
-    path: str, overrides: Settings, config_path: str | None = None, rules: Sequence[Rule] | None = None
+    path: str,
+    overrides: Settings,
+    config_path: str | None = None,
+    rules: Sequence[Rule] | None = None,
+    source_dir: str | None = None,
 ) -> list[Result]:
     resolved = settings_module.resolve(path, overrides, config_path)
     chosen = all_rules() if rules is None else rules
+    sources = _source_index(source_dir) if source_dir and not os.path.isdir(path) else {}
     results: list[Result] = []
     for stack in read_path(path):
+        _enrich_from_source(stack, sources)
         settings_module.apply(stack, resolved)
         results.extend(evaluate(stack, chosen, resolved.skips))
-    return _with_severity(results, resolved.severity)
+    if not resolved.severity:
+        return results
+    return [replace(r, severity=resolved.severity.get(r.rule_id, r.severity)) for r in results]
 
 
 def scan_paths(
@@ -29,16 +40,22 @@ def scan_paths(
     overrides: Settings,
     config_path: str | None = None,
     rules: Sequence[Rule] | None = None,
+    source_dir: str | None = None,
 ) -> list[Result]:
     results: list[Result] = []
     for path in paths:
-        results.extend(scan_path(path, overrides, config_path, rules))
+        results.extend(scan_path(path, overrides, config_path, rules, source_dir))
     return results
 
 
-def _with_severity(results: list[Result], overrides: dict[str, str]) -> list[Result]:
-    if not overrides:
-        return results
-    from dataclasses import replace
+def _source_index(source_dir: str) -> dict[str, Resource]:
+    """The Terraform source of a plan, by instance-less address: its skip comments, files and lines."""
+    return {strip_instance_keys(r.address): r for stack in read_path(source_dir) for r in stack.resources}
 
-    return [replace(r, severity=overrides.get(r.rule_id, r.severity)) for r in results]
+
+def _enrich_from_source(stack: Stack, sources: dict[str, Resource]) -> None:
+    for resource in stack.resources:
+        source = sources.get(resource.base_address)
+        if source is not None:
+            resource.skips = {**source.skips, **resource.skips}
+            resource.file, resource.line = source.file, source.line
