@@ -26,7 +26,10 @@ def render() -> str:
     for rule in all_rules():
         meta = rule.metadata
         title = meta.title + (" (deprecated)" if meta.deprecated else "")
-        types = ", ".join(f"`{t}`" for t in meta.resource_types)
+        shown = meta.resource_types[:4]
+        types = ", ".join(f"`{t}`" for t in shown)
+        if len(meta.resource_types) > len(shown):
+            types += f" and {len(meta.resource_types) - len(shown)} more (see the rule page)"
         lines.append(f"| [{meta.id}]({meta.id}.md) | {title} | {meta.severity} | {types} |")
     return "\n".join(lines) + "\n"
 
