@@ -29,8 +29,8 @@ def render_cli(results: list[Result], *, color: bool = False, quiet: bool = Fals
         if result.line:
             where += f":{result.line}"
         lines.append(f"{verdict} {result.rule_id} {result.address}  ({where})")
-        lines.append(f"    {result.title}")
         if result.verdict is not Verdict.PASSED:
+            lines.append(f"    {result.title}")
             lines.append(f"    {result.message}")
             lines.append(f"    Guide: {result.docs_url}")
     counts = summary(results)
