@@ -84,19 +84,17 @@ def _scan(args: argparse.Namespace) -> int:
 
     from mlmarket.errors import InputError
     from mlmarket.model import Verdict
-    from mlmarket.reports import render
+    from mlmarket.reports.output import OutputError, pair_outputs, write_reports
     from mlmarket.rules import select_rules
     from mlmarket.scan import scan_paths
     from mlmarket.settings import Settings
 
     if args.seller_account is not None and not re.fullmatch(r"[0-9]{12}", args.seller_account):
         return _usage_error(f"--seller-account {args.seller_account!r} is not a 12-digit AWS account ID")
-    formats = args.formats or ["cli"]
-    if len(args.output_files) > len(formats):
-        return _usage_error("more --output-file than --format options")
-    destinations = args.output_files + ["-"] * (len(formats) - len(args.output_files))
-    if destinations.count("-") > 1:
-        return _usage_error("only one --format can go to standard output; give the others an --output-file")
+    try:
+        outputs = pair_outputs(args.formats, args.output_files)
+    except OutputError as error:
+        return _usage_error(str(error))
     try:
         rules = select_rules(_id_patterns(args.check), _id_patterns(args.skip_check))
     except ValueError as error:
@@ -107,17 +105,10 @@ def _scan(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
         return EXIT_INPUT_ERROR
-    for fmt, destination in zip(formats, destinations, strict=True):
-        to_stdout = destination == "-"
-        text = render(results, fmt, color=fmt == "cli" and to_stdout and sys.stdout.isatty(), quiet=args.quiet)
-        if to_stdout:
-            sys.stdout.write(text)
-            continue
-        try:
-            with open(destination, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            return _usage_error(f"cannot write {destination}: {error.strerror or error}")
+    try:
+        write_reports(results, outputs, quiet=args.quiet)
+    except OutputError as error:
+        return _usage_error(str(error))
     failing = {Verdict.FAILED, Verdict.UNKNOWN} if args.strict else {Verdict.FAILED}
     if args.soft_fail:
         return EXIT_OK

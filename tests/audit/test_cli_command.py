@@ -117,7 +117,7 @@ def result(verdict: Verdict) -> Result:
 def test_exit_codes(capsys, verdicts, unreadable, strict, code):
     failures = [Unreadable("us-east-1", "ecr", "DescribeImages", "ThrottlingException")] if unreadable else []
     outcome = AuditOutcome(results=[result(v) for v in verdicts], unreadable=failures)
-    assert _report(outcome, ["json"], ["-"], strict) == code
+    assert _report(outcome, [("json", "-")], strict) == code
     err = capsys.readouterr().err
     assert ("audit incomplete" in err) is unreadable
 

@@ -92,14 +92,13 @@ def add_audit_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_audit_command(args: argparse.Namespace) -> int:
     from mlmarket.errors import InputError
+    from mlmarket.reports.output import OutputError, pair_outputs
     from mlmarket.settings import Settings, resolve
 
-    formats = args.formats or ["cli"]
-    if len(args.output_files) > len(formats):
-        return _usage_error("more --output-file than --format options")
-    destinations = args.output_files + ["-"] * (len(formats) - len(args.output_files))
-    if destinations.count("-") > 1:
-        return _usage_error("only one --format can go to standard output; give the others an --output-file")
+    try:
+        outputs = pair_outputs(args.formats, args.output_files)
+    except OutputError as error:
+        return _usage_error(str(error))
     if args.max_attempts is not None and args.max_attempts < 1:
         return _usage_error("--max-attempts must be at least 1")
     if args.publishing_region is not None and not _REGION.match(args.publishing_region):
@@ -123,7 +122,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
                 progress.stop()
     except (AuditSetupError, UsageError) as error:
         return _usage_error(str(error))
-    return _report(outcome, formats, destinations, args.strict)
+    return _report(outcome, outputs, args.strict)
 
 
 def _regions(args: argparse.Namespace) -> list[str]:
@@ -138,27 +137,17 @@ def _regions(args: argparse.Namespace) -> list[str]:
     return regions
 
 
-def _report(outcome: Any, formats: list[str], destinations: list[str], strict: bool) -> int:
+def _report(outcome: Any, outputs: list[tuple[str, str]], strict: bool) -> int:
     from mlmarket.audit.report import render_unreadable
     from mlmarket.model import Verdict
-    from mlmarket.reports import render
+    from mlmarket.reports.output import OutputError, cli_on_stdout, write_reports
 
     incomplete = render_unreadable(outcome.unreadable)
-    for fmt, destination in zip(formats, destinations, strict=True):
-        to_stdout = destination == "-"
-        text = render(outcome.results, fmt, color=fmt == "cli" and to_stdout and sys.stdout.isatty())
-        if fmt == "cli":
-            text += incomplete
-        if to_stdout:
-            sys.stdout.write(text)
-            continue
-        try:
-            with open(destination, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            return _usage_error(f"cannot write {destination}: {error.strerror or error}")
-    shown_on_stdout = any(f == "cli" and d == "-" for f, d in zip(formats, destinations, strict=True))
-    if incomplete and not shown_on_stdout:
+    try:
+        write_reports(outcome.results, outputs, cli_suffix=incomplete)
+    except OutputError as error:
+        return _usage_error(str(error))
+    if incomplete and not cli_on_stdout(outputs):
         sys.stderr.write(incomplete)
     if outcome.unreadable:
         return EXIT_INCOMPLETE
