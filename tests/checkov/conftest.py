@@ -25,7 +25,12 @@ def checkov_bin() -> str:
 
 def run_checkov(*args: str, cwd: Path | None = None, quiet: bool = True) -> list[dict]:
     """Run checkov and return its reports (a list, one per framework)."""
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    env = {
+        **os.environ,
+        "BC_SKIP_MAPPING": "TRUE",
+        "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",
+        "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+    }
     command = [
         checkov_bin(),
         *args,

@@ -121,7 +121,7 @@ def test_documented_checkov_config_runs_the_mlmarket_checks(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"},
     )
     reports = json.loads(result.stdout)
     reports = reports if isinstance(reports, list) else [reports]

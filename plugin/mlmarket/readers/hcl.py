@@ -11,6 +11,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mlmarket.errors import InputError
@@ -34,6 +35,11 @@ class ParsedFile:
     path: str
     text: str
     body: dict[str, Any]
+
+    @cached_property
+    def lines(self) -> list[str]:
+        # Split once per file: every resource of the file looks up its skip comments in these lines.
+        return self.text.splitlines()
 
 
 @dataclass
@@ -313,7 +319,7 @@ class _ModuleBuilder:
             mode=mode,
             file=parsed.path,
             line=start if isinstance(start, int) else None,
-            skips=_skip_comments(parsed.text, start, end),
+            skips=_skip_comments(parsed.lines, start, end),
             account=provider.account if provider else None,
         )
 
@@ -398,12 +404,11 @@ def _expansions(raw: dict[str, Any], evaluator: Evaluator) -> list[tuple[str, Ev
     return [("", evaluator)]
 
 
-def _skip_comments(text: str, start: Any, end: Any) -> dict[str, str]:
+def _skip_comments(file_lines: list[str], start: Any, end: Any) -> dict[str, str]:
     if not isinstance(start, int) or not isinstance(end, int):
         return {}
-    lines = text.splitlines()[start - 1 : end]
     skips: dict[str, str] = {}
-    for line in lines:
+    for line in file_lines[start - 1 : end]:
         for match in _SKIP_COMMENT.finditer(line):
             skips[match["id"]] = (match["reason"] or "").strip()
     return skips
