@@ -3,6 +3,7 @@ never a partial report."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -150,3 +151,40 @@ def test_unknown_rule_id_in_check():
     result = run_cli("scan", str(GOOD_PLAN), "--check", "CKV_MLM_404")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "mlmarket: error: unknown rule ID 'CKV_MLM_404' (see `mlmarket rules`)\n"
+
+
+def test_a_pipeline_definition_that_is_not_json(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+        'resource "aws_sagemaker_pipeline" "p" {\n  pipeline_name = "p"\n  pipeline_display_name = "p"\n'
+        '  role_arn = "arn:aws:iam::111122223333:role/r"\n  pipeline_definition = "{not json"\n}\n'
+    )
+    assert_input_error(run_cli("scan", str(tmp_path)), f"{tmp_path}/main.tf:5",
+                       "aws_sagemaker_pipeline.p: pipeline_definition is not valid JSON")
+
+
+def test_a_file_that_cannot_be_opened(tmp_path):
+    """Root reads any file whatever its mode; a Unix socket is a file nobody can open."""
+    import socket
+
+    path = tmp_path / "plan.json"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        assert_input_error(run_cli("scan", str(path)), str(path), "cannot read")
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("image", ["111122223333.dkr.ecr.us-east-1.amazonaws.com/m\x07:1",
+                                   "111122223333.dkr.ecr.us-east-1.amazonaws.com/" + "a" * 10_000])
+def test_hostile_image_strings_are_judged_not_crashed_on(tmp_path, image):
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n'
+        f'resource "aws_sagemaker_model" "m" {{\n  primary_container {{\n    image = {json.dumps(image)}\n  }}\n}}\n'
+    )
+    result = run_cli("scan", str(tmp_path), "--format", "json", "--check", "CKV_MLM_002")
+    assert result.returncode == 1, result.stderr
+    (finding,) = json.loads(result.stdout)["results"]
+    assert finding["verdict"] == "FAILED"
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from mlmarket.errors import InputError
@@ -13,13 +14,28 @@ def read_path(path: str) -> list[Stack]:
     if os.path.isdir(path):
         from mlmarket.readers.hcl import read_directory
 
-        return read_directory(path)
-    if not os.path.lexists(path):
+        stacks = read_directory(path)
+    elif not os.path.lexists(path):
         raise InputError(path, "no such file or directory")
-    if path.endswith(".tf"):
-        raise InputError(
-            path, "pass the directory that holds this file (a root module), not a single .tf file"
-        )
-    from mlmarket.readers.plan_json import read_plan
+    elif path.endswith(".tf"):
+        raise InputError(path, "pass the directory that holds this file (a root module), not a single .tf file")
+    else:
+        from mlmarket.readers.plan_json import read_plan
 
-    return [read_plan(path)]
+        stacks = [read_plan(path)]
+    for stack in stacks:
+        _check_pipeline_definitions(stack)
+    return stacks
+
+
+def _check_pipeline_definitions(stack: Stack) -> None:
+    """A pipeline definition that is not JSON is invalid Terraform (the provider refuses it): an input error."""
+    for resource in stack.resources:
+        definition = resource.get("pipeline_definition") if resource.type == "aws_sagemaker_pipeline" else None
+        if not isinstance(definition, str):
+            continue
+        try:
+            json.loads(definition)
+        except (ValueError, RecursionError):
+            problem = f"{resource.address}: pipeline_definition is not valid JSON"
+            raise InputError(resource.file or stack.source, problem, line=resource.line) from None
