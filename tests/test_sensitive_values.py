@@ -29,5 +29,5 @@ def test_no_format_shows_a_sensitive_value(target, fmt):
 @pytest.mark.parametrize("target", [STACK, STACK / "plan.json"], ids=["directory", "plan"])
 def test_a_sensitive_image_is_unknown_not_judged(target):
     result = run_cli("scan", str(target), "--format", "json", "--check", "CKV_MLM_002")
-    assert '"verdict": "UNKNOWN"' in result.stdout
+    assert '"verdict":"UNKNOWN"' in result.stdout
     assert "the value is marked sensitive and is never read or shown" in result.stdout

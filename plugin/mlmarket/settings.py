@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -73,7 +74,42 @@ def config_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+_ACCOUNT = re.compile(r"[0-9]{12}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+_RULE_ID = re.compile(r"CKV_MLM_[0-9]{3}")
+_SEVERITIES = frozenset({"CRITICAL", "HIGH", "MEDIUM", "LOW"})
+
+
+def plainly_valid(data: Any) -> bool:
+    """A quick check that accepts only configurations the JSON Schema accepts (a test holds it to that), so that
+    most scans need not import jsonschema; anything it does not accept goes to the schema for its verdict."""
+    checks = {
+        "seller_account_id": lambda v: isinstance(v, str) and _ACCOUNT.fullmatch(v) is not None,
+        "publishing_region": lambda v: isinstance(v, str) and _REGION.fullmatch(v) is not None,
+        "skip": lambda v: (
+            isinstance(v, list)
+            and all(
+                isinstance(e, dict)
+                and set(e) == {"id", "reason"}
+                and isinstance(e["id"], str)
+                and _RULE_ID.fullmatch(e["id"]) is not None
+                and isinstance(e["reason"], str)
+                and e["reason"] != ""
+                for e in v
+            )
+        ),
+        "severity": lambda v: (
+            isinstance(v, dict)
+            and all(isinstance(k, str) and _RULE_ID.fullmatch(k) is not None and v[k] in _SEVERITIES for k in v)
+        ),
+        "image_size_budget_gib": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+    }
+    return isinstance(data, dict) and all(key in checks and checks[key](value) for key, value in data.items())
+
+
 def _validate(data: Any, path: str) -> None:
+    if plainly_valid(data):
+        return
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(config_schema())
@@ -82,11 +118,7 @@ def _validate(data: Any, path: str) -> None:
         return
     key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     hint = ""
-    if (
-        error.absolute_path
-        and error.absolute_path[0] == "seller_account_id"
-        and isinstance(error.instance, int)
-    ):
+    if error.absolute_path and error.absolute_path[0] == "seller_account_id" and isinstance(error.instance, int):
         hint = " (quote the account ID so YAML keeps it a string)"
     raise InputError(path, f"{key}: {error.message}{hint}")
 
@@ -97,10 +129,7 @@ def resolve(scanned_path: str, overrides: Settings, config_path: str | None = No
     base = load_config(path) if path else Settings()
     return replace(
         base,
-        seller_account=overrides.seller_account
-        or base.seller_account
-        or os.environ.get(SELLER_ACCOUNT_ENV)
-        or None,
+        seller_account=overrides.seller_account or base.seller_account or os.environ.get(SELLER_ACCOUNT_ENV) or None,
         publishing_region=overrides.publishing_region or base.publishing_region,
         skips={**base.skips, **overrides.skips},
         severity={**base.severity, **overrides.severity},

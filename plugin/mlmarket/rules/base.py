@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from mlmarket.model import Finding, Resource, Stack, Verdict
 
@@ -26,7 +27,7 @@ class RuleMetadata:
     sources: tuple[str, ...] = ("terraform", "audit")
     deprecated: bool = False
 
-    @property
+    @cached_property
     def docs_url(self) -> str:
         return DOCS_URL.format(rule_id=self.id)
 
