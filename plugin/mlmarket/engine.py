@@ -10,7 +10,8 @@ from mlmarket.model import Resource, Stack, Verdict
 from mlmarket.rules.base import Rule
 
 
-@dataclass(frozen=True)
+# slots, not frozen: a large scan makes one Result per (rule, resource), and frozen dataclasses build slowly.
+@dataclass(slots=True)
 class Result:
     rule_id: str
     title: str

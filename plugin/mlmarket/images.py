@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PRIVATE_ECR = "private_ecr"
 ECR_PUBLIC = "ecr_public"
@@ -69,6 +70,12 @@ def parse_image(text: str) -> ImageRef:
     """Parse an image reference; never raises."""
     if not isinstance(text, str):
         return ImageRef(text=repr(text), kind=OTHER, problem="not a string")
+    return _parse_string(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_string(text: str) -> ImageRef:
+    # Cached: a stack names the same images many times, and four rules look at each.
     if len(text) > MAX_REFERENCE_LENGTH:
         return ImageRef(
             text=text[:64] + "...", kind=OTHER, problem=f"longer than {MAX_REFERENCE_LENGTH} characters"

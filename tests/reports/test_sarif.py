@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib import resources
 
@@ -181,7 +182,7 @@ def test_security_severity_follows_the_rule_severity(rule_id, severity, score):
 
 def test_severity_override_low_scores_three():
     result = made("CKV_MLM_012", MODEL, Verdict.FAILED, "x")
-    low = Result(**{**result.__dict__, "severity": "LOW"})
+    low = dataclasses.replace(result, severity="LOW")
     (rule,) = sarif_of([low])["runs"][0]["tool"]["driver"]["rules"]
     assert rule["properties"]["security-severity"] == "3.0"
 

@@ -42,7 +42,7 @@ class Unknown:
 SENSITIVE = Unknown("the value is marked sensitive and is never read or shown")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     """What a rule says of one resource."""
 

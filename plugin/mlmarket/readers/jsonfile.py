@@ -31,7 +31,7 @@ def read_bytes(path: str) -> bytes:
 
 def load_json_document(path: str) -> Any:
     data = read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(path, "the file is empty")
     if data.startswith(_ZIP_MAGIC):
         raise InputError(
