@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlmarket import images
-from mlmarket.model import ResolvedImage, Resource, Stack, Unknown
+from mlmarket.model import Finding, ResolvedImage, Resource, Stack, Unknown
 from mlmarket.model.containers import ImageField, image_fields
+from mlmarket.rules.base import worst
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,17 @@ class ImageUse:
 
 
 def resolved_images(resource: Resource, stack: Stack) -> list[ImageUse] | Unknown:
-    """Every image of the resource, each parsed or traced to the in-configuration resource that makes it."""
-    fields = image_fields(resource)
-    if isinstance(fields, Unknown):
-        return fields
-    return [ImageUse(field, stack.resolve_image(field.value, resource)) for field in fields]
+    """Every image of the resource, each parsed or traced to the in-configuration resource that makes it.
+
+    Resolved once per resource (a resource belongs to one stack), though four rules ask."""
+
+    def resolve(subject: Resource) -> list[ImageUse] | Unknown:
+        fields = image_fields(subject)
+        if isinstance(fields, Unknown):
+            return fields
+        return [ImageUse(field, stack.resolve_image(field.value, subject)) for field in fields]
+
+    return resource.derive("resolved_images", resolve)
 
 
 def private_ecr_images(resource: Resource, stack: Stack) -> list[ImageUse]:
@@ -36,3 +44,13 @@ def private_ecr_images(resource: Resource, stack: Stack) -> list[ImageUse]:
     if isinstance(uses, Unknown):
         return []
     return [use for use in uses if use.image.kind == images.PRIVATE_ECR]
+
+
+def judge_private_ecr_images(
+    resource: Resource, stack: Stack, judge: Callable[[ImageUse], Finding], all_passed: str
+) -> Finding | None:
+    """One finding over the private ECR images of a resource (None when it has none: 002 judges the rest)."""
+    uses = private_ecr_images(resource, stack)
+    if not uses:
+        return None
+    return worst([judge(use) for use in uses], all_passed)

@@ -8,9 +8,7 @@ from functools import cached_property
 from mlmarket.model import Finding, Resource, Stack, Verdict
 
 DOCS_URL = "https://github.com/mlmarket/mlmarket/blob/main/docs/rules/{rule_id}.md"
-SELLER_GUIDE_URL = (
-    "https://docs.aws.amazon.com/marketplace/latest/userguide/ml-service-restrictions-and-limits.html"
-)
+SELLER_GUIDE_URL = "https://docs.aws.amazon.com/marketplace/latest/userguide/ml-service-restrictions-and-limits.html"
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mlmarket.model import SELLER_ACCOUNT_HINT, Finding, Resource, Stack, Unknown
 from mlmarket.model.containers import IMAGE_RESOURCE_TYPES
-from mlmarket.rules._container_images import ImageUse, private_ecr_images
-from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
+from mlmarket.rules._container_images import ImageUse, judge_private_ecr_images
+from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown
 
 _PREBUILT = "prebuilt"
 
@@ -39,11 +39,12 @@ class CKV_MLM_003(Rule):
     )
 
     def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
-        uses = private_ecr_images(resource, stack)
-        if not uses:
-            return None
-        findings = [_judge(use, stack.seller_account) for use in uses]
-        return worst(findings, f"every private ECR image is in the seller account {stack.seller_account}")
+        return judge_private_ecr_images(
+            resource,
+            stack,
+            lambda use: _judge(use, stack.seller_account),
+            f"every private ECR image is in the seller account {stack.seller_account}",
+        )
 
 
 def _judge(use: ImageUse, seller: str | None) -> Finding:

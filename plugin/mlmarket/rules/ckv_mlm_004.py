@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mlmarket.model import Finding, Resource, Stack, Unknown
 from mlmarket.model.containers import IMAGE_RESOURCE_TYPES
-from mlmarket.rules._container_images import ImageUse, private_ecr_images
-from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
+from mlmarket.rules._container_images import ImageUse, judge_private_ecr_images
+from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown
 
 
 class CKV_MLM_004(Rule):
@@ -35,11 +35,12 @@ class CKV_MLM_004(Rule):
     )
 
     def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
-        uses = private_ecr_images(resource, stack)
-        if not uses:
-            return None
-        findings = [_judge(use, resource.region) for use in uses]
-        return worst(findings, "every private ECR image is in the region of the resource")
+        return judge_private_ecr_images(
+            resource,
+            stack,
+            lambda use: _judge(use, resource.region),
+            "every private ECR image is in the region of the resource",
+        )
 
 
 def _judge(use: ImageUse, resource_region: str | Unknown | None) -> Finding:

@@ -46,8 +46,6 @@ class CKV_MLM_009(Rule):
                     findings.append(unknown(f"{where} serverless_config cannot be read before apply"))
                 else:
                     findings.append(
-                        failed(
-                            f"{where} uses serverless_config; Marketplace supports only instance-based variants"
-                        )
+                        failed(f"{where} uses serverless_config; Marketplace supports only instance-based variants")
                     )
         return worst(findings, "no variant uses serverless inference")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mlmarket import limits
 from mlmarket.model import Finding, Resource, Stack
 from mlmarket.model.containers import IMAGE_RESOURCE_TYPES
-from mlmarket.rules._container_images import ImageUse, private_ecr_images
-from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, worst
+from mlmarket.rules._container_images import ImageUse, judge_private_ecr_images
+from mlmarket.rules.base import Rule, RuleMetadata, failed, passed
 
 _PREBUILT = "prebuilt"
 _IN_CONFIG_REPOSITORY = "aws_ecr_repository"
@@ -44,10 +44,7 @@ class CKV_MLM_013(Rule):
     )
 
     def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
-        uses = private_ecr_images(resource, stack)
-        if not uses:
-            return None
-        return worst([_judge(use) for use in uses], "every private ECR image is the seller's own")
+        return judge_private_ecr_images(resource, stack, _judge, "every private ECR image is the seller's own")
 
 
 def _judge(use: ImageUse) -> Finding:
