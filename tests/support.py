@@ -81,7 +81,7 @@ def run_cli(
     full_env = {**os.environ, **(env or {})}
     full_env.pop("MLMARKET_SELLER_ACCOUNT", None) if env is None else None
     return subprocess.run(
-        [sys.executable, "-m", "mlmarket.cli", *args],
+        [sys.executable, "-m", "mlmarket", *args],  # the console script's way: mlmarket.cli.console_main
         cwd=cwd or REPO,
         env=full_env,
         capture_output=True,

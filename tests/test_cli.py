@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -159,3 +163,58 @@ def test_checks_dir_prints_the_external_checks_folder():
 
     result = run_cli("checks-dir")
     assert (result.returncode, result.stdout) == (0, checks_dir() + "\n")
+
+
+@pytest.mark.parametrize("size", ["smaller", "larger"])
+def test_the_report_arrives_whole_before_the_hard_exit(size):
+    # console_main leaves with os._exit, so what stdout still buffers must be flushed first: a report smaller
+    # than the buffer would otherwise vanish, a larger one lose its tail. stdout is buffered as on any machine
+    # where PYTHONUNBUFFERED is not set (some CI runners set it).
+    if size == "smaller":
+        args = [str(SERVERLESS / "plan.json"), "--check", "CKV_MLM_009"]
+    else:
+        args = sorted(str(p) for p in EXAMPLES.glob("**/plan.json"))
+    scan = run_cli("scan", *args, "--format", "json", "--soft-fail", env={"PYTHONUNBUFFERED": ""})
+    assert scan.returncode == 0, scan.stderr
+    size_bytes = len(scan.stdout.encode())
+    assert size_bytes < 8192 if size == "smaller" else size_bytes > 65_536  # io buffer; Linux pipe buffer
+    document = json.loads(scan.stdout)
+    assert document["summary"]["failed"] >= 1
+    assert scan.stdout.endswith("}\n")
+
+
+def test_a_reader_that_goes_away_ends_the_scan_quietly():
+    plans = sorted(str(p) for p in EXAMPLES.glob("**/plan.json"))
+    pipeline = subprocess.run(
+        f"{sys.executable} -m mlmarket scan {' '.join(plans)} --format json | head -c 10",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )
+    assert pipeline.stdout == '{"version"'
+    assert pipeline.stderr == ""
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_scan_pauses_the_cyclic_collector_only_while_it_runs(enabled_before):
+    from mlmarket.cli import main
+
+    seen_during_scan = []
+    import mlmarket.scan as scan_module
+
+    original = scan_module.scan_path
+
+    def spying_scan_path(*args, **kwargs):
+        seen_during_scan.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    was = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    scan_module.scan_path = spying_scan_path
+    try:
+        code = main(["scan", str(SERVERLESS / "plan.json"), "--format", "json", "--output-file", os.devnull])
+        after = gc.isenabled()
+    finally:
+        scan_module.scan_path = original
+        (gc.enable if was else gc.disable)()
+    assert code == 1
+    assert seen_during_scan == [False]
+    assert after is enabled_before

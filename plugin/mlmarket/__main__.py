@@ -1,5 +1,3 @@
-import sys
+from mlmarket.cli import console_main
 
-from mlmarket.cli import main
-
-sys.exit(main())
+console_main()

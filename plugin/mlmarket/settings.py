@@ -6,7 +6,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import Any
 
 from mlmarket.errors import InputError
@@ -70,8 +69,10 @@ def load_config(path: str) -> Settings:
 
 
 def config_schema() -> dict[str, Any]:
-    text = resources.files("mlmarket").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    # Beside the package, like the limits datasets (see mlmarket.limits): no importlib.resources on a scan.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas", "config.schema.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 _ACCOUNT = re.compile(r"[0-9]{12}")

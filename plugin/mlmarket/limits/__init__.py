@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from importlib import resources
+import os
 from typing import Any, Literal, get_args
 
 __all__ = [
@@ -140,12 +140,15 @@ _PAYLOAD_KEYS = {
 }
 
 _REGISTRY_FRAMEWORKS_SHOWN = 3
+_DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
 @functools.cache
 def _load_data_file(name: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return json.loads(text)
+    # A path beside this module, not importlib.resources: that import costs more than a whole small scan's
+    # rule work, and mlmarket is always installed as files (a wheel or an editable checkout), never zipped.
+    with open(os.path.join(_DATA_DIR, name), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @functools.cache

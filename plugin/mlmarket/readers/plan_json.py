@@ -218,16 +218,30 @@ def _default_provider_key(resource_type: str) -> str:
 
 
 def _merge_attributes(after: Any, unknown: Any, sensitive: Any, config: dict[str, Any]) -> dict[str, Any]:
+    expressions = config.get("expressions") if config else None
+    # Without the resource's configuration nothing tells a computed default from a written argument:
+    # keep unknowns as unknown (fail closed).
+    return _merge_mapping(after, unknown, sensitive, expressions if isinstance(expressions, dict) else {}, False)
+
+
+def _merge_mapping(after: Any, unknown: Any, sensitive: Any, expression: Any, leaf: bool) -> dict[str, Any]:
     after_dict = after if isinstance(after, dict) else {}
     unknown_dict = unknown if isinstance(unknown, dict) else {}
     sensitive_dict = sensitive if isinstance(sensitive, dict) else {}
-    expressions = config.get("expressions") if config else None
     merged: dict[str, Any] = {}
-    for key in {**after_dict, **unknown_dict}:
-        # Without the resource's configuration nothing tells a computed default from a written argument:
-        # keep unknowns as unknown (fail closed).
-        expression = expressions.get(key) if isinstance(expressions, dict) else {}
-        value = _merge(after_dict.get(key), unknown_dict.get(key), sensitive_dict.get(key), expression)
+    for key in {**after_dict, **unknown_dict} if unknown_dict else after_dict:
+        child_after = after_dict.get(key)
+        child_unknown = unknown_dict.get(key)
+        child_sensitive = sensitive_dict.get(key)
+        if not child_sensitive and (
+            child_unknown is None
+            or child_unknown is False
+            or (not child_unknown and type(child_unknown) is type(child_after))
+        ):
+            merged[key] = child_after  # the common case of _merge, inlined
+            continue
+        child_expression = expression if leaf else _child_expression(expression, key)
+        value = _merge(child_after, child_unknown, child_sensitive, child_expression)
         if value is not _ABSENT:
             merged[key] = value
     return merged
@@ -241,6 +255,11 @@ def _is_leaf_expression(expression: Any) -> bool:
 
 def _merge(after: Any, unknown: Any, sensitive: Any, expression: Any) -> Any:
     """Overlay the plan's unknown and sensitive markers on `after`, guided by the configuration expressions."""
+    if not sensitive and (unknown is None or unknown is False or (not unknown and type(unknown) is type(after))):
+        # Nothing unknown or sensitive below this point (the common case; an empty `{}` or `[]` marker over a
+        # value of the same shape says so too): the merge would rebuild `after` unchanged, so `after` is used
+        # as it is (nothing mutates the plan's objects).
+        return after
     if sensitive is True:
         return SENSITIVE
     if unknown is True:
@@ -254,18 +273,7 @@ def _merge(after: Any, unknown: Any, sensitive: Any, expression: Any) -> Any:
         return Unknown(_AFTER_APPLY, references)
     leaf = _is_leaf_expression(expression)
     if isinstance(after, dict) or isinstance(unknown, dict):
-        after_dict = after if isinstance(after, dict) else {}
-        unknown_dict = unknown if isinstance(unknown, dict) else {}
-        sensitive_dict = sensitive if isinstance(sensitive, dict) else {}
-        merged: dict[str, Any] = {}
-        for key in {**after_dict, **unknown_dict}:
-            child_expression = expression if leaf else _child_expression(expression, key)
-            value = _merge(
-                after_dict.get(key), unknown_dict.get(key), sensitive_dict.get(key), child_expression
-            )
-            if value is not _ABSENT:
-                merged[key] = value
-        return merged
+        return _merge_mapping(after, unknown, sensitive, expression, leaf)
     if isinstance(after, list) or isinstance(unknown, list):
         after_list = after if isinstance(after, list) else []
         unknown_list = unknown if isinstance(unknown, list) else []

@@ -54,8 +54,9 @@ def unknown(message: str) -> Finding:
 
 def worst(findings: list[Finding], all_passed: str) -> Finding:
     """One finding per resource: any failure wins, then any unknown; messages of that verdict are joined."""
+    verdicts = {f.verdict for f in findings}
     for verdict in (Verdict.FAILED, Verdict.UNKNOWN):
-        chosen = [f.message for f in findings if f.verdict is verdict]
-        if chosen:
+        if verdict in verdicts:
+            chosen = [f.message for f in findings if f.verdict is verdict]
             return Finding(verdict, "; ".join(dict.fromkeys(chosen)))
     return passed(all_passed)
