@@ -16,7 +16,7 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from mlmarket.engine import Result
+from mlmarket.checkov_plugin import prescan
 from mlmarket.errors import InputError
 from mlmarket.model import Verdict, strip_instance_keys
 from mlmarket.rules import get_rule
@@ -38,6 +38,8 @@ class MlmarketCheck(BaseResourceCheck):
             supported_resources=list(meta.resource_types),
             guideline=meta.docs_url,
         )
+        # checkov is importing this check at the start of a scan: get mlmarket's own scan going alongside.
+        prescan.start_for_current_run()
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         address = conf.get("__address__")
@@ -49,18 +51,19 @@ class MlmarketCheck(BaseResourceCheck):
             return CheckResult.FAILED
         scan_root, resource_file, is_plan = located
         results = _results_for(scan_root, is_plan)
-        if isinstance(results, InputError):
-            self.details.append(f"mlmarket could not read the source: {results.one_line()}")
+        if isinstance(results, prescan.ScanFailed):
+            self.details.append(f"mlmarket could not read the source: {results.message}")
             return CheckResult.FAILED
-        result = results.lookup(self.id, "" if is_plan else resource_file, address)
-        if result is None:
+        found = results.lookup(self.id, "" if is_plan else resource_file, address)
+        if found is None:
             return CheckResult.UNKNOWN  # the rule does not apply to this resource; checkov drops UNKNOWN
-        self.details.append(result.message)
-        if result.verdict is Verdict.PASSED:
+        verdict, message = found
+        self.details.append(message)
+        if verdict is Verdict.PASSED:
             return CheckResult.PASSED
-        if result.verdict is Verdict.SKIPPED:
+        if verdict is Verdict.SKIPPED:
             return CheckResult.SKIPPED
-        if result.verdict is Verdict.UNKNOWN:
+        if verdict is Verdict.UNKNOWN:
             # checkov drops UNKNOWN results from its report; a compliance gate must not pass what it
             # could not judge, so report it as a failure that says why.
             self.details.insert(0, "UNKNOWN (reported as FAILED: mlmarket never passes what it cannot judge)")
@@ -85,34 +88,46 @@ def _scanned_source() -> tuple[str, str, bool] | None:
 
 
 class _Index:
-    """Results by (rule, file, address), and by instance-less address for checkov's unexpanded blocks."""
+    """Verdicts by (rule, file, address), and by instance-less address for checkov's unexpanded blocks."""
 
-    def __init__(self, results: list[Result], is_plan: bool) -> None:
-        self.exact: dict[tuple[str, str, str], Result] = {}
-        self.by_base: dict[tuple[str, str, str], list[Result]] = {}
-        for result in results:
-            file = "" if is_plan else os.path.abspath(result.file or "")
-            self.exact[(result.rule_id, file, result.address)] = result
-            self.by_base.setdefault((result.rule_id, file, strip_instance_keys(result.address)), []).append(result)
+    def __init__(self, rows: list[tuple[str, str, str, str, str]], is_plan: bool) -> None:
+        self.exact: dict[tuple[str, str, str], tuple[Verdict, str]] = {}
+        self.by_base: dict[tuple[str, str, str], list[tuple[Verdict, str]]] = {}
+        for rule_id, file, address, verdict, message in rows:
+            key_file = "" if is_plan else os.path.abspath(file)
+            found = (Verdict(verdict), message)
+            self.exact[(rule_id, key_file, address)] = found
+            self.by_base.setdefault((rule_id, key_file, strip_instance_keys(address)), []).append(found)
 
-    def lookup(self, rule_id: str, file: str, address: str) -> Result | None:
+    def lookup(self, rule_id: str, file: str, address: str) -> tuple[Verdict, str] | None:
         found = self.exact.get((rule_id, file, address))
         if found is not None:
             return found
         # checkov names one block where mlmarket judged each of its instances: the worst instance speaks.
         instances = self.by_base.get((rule_id, file, strip_instance_keys(address)), [])
-        return min(instances, key=lambda r: _VERDICT_ORDER[r.verdict], default=None)
+        return min(instances, key=lambda found: _VERDICT_ORDER[found[0]], default=None)
 
 
 _VERDICT_ORDER = {Verdict.FAILED: 0, Verdict.UNKNOWN: 1, Verdict.SKIPPED: 2, Verdict.PASSED: 3}
-_CACHE: dict[tuple[str, float], _Index | InputError] = {}
+_CACHE: dict[tuple[str, float], _Index | prescan.ScanFailed] = {}
 
 
-def _results_for(scan_root: str, is_plan: bool) -> _Index | InputError:
+def _results_for(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
     key = (scan_root, os.path.getmtime(scan_root) if os.path.exists(scan_root) else 0.0)
     if key not in _CACHE:
-        try:
-            _CACHE[key] = _Index(scan_path(scan_root, Settings()), is_plan)
-        except InputError as error:
-            _CACHE[key] = error
+        _CACHE[key] = _scan(scan_root, is_plan)
     return _CACHE[key]
+
+
+def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
+    collected = prescan.collect(scan_root)
+    if isinstance(collected, prescan.ScanFailed):
+        return collected
+    if collected is not None:
+        return _Index(collected.rows, is_plan)
+    try:
+        results = scan_path(scan_root, Settings())
+    except InputError as error:
+        return prescan.ScanFailed(error.one_line())
+    rows = [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message) for r in results]
+    return _Index(rows, is_plan)

@@ -1,0 +1,132 @@
+"""The checkov plugin's early scan in a child process: used when it can be, the same verdicts either way."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mlmarket.checkov_plugin import checks_dir, prescan
+from mlmarket.errors import InputError
+from mlmarket.scan import scan_path
+from mlmarket.settings import Settings
+
+from conftest import run_checkov
+from support import EXAMPLES
+
+pytestmark = pytest.mark.checkov
+SERVERLESS = EXAMPLES / "serverless_endpoint"
+VIOLATING = EXAMPLES / "violating_stack"
+MULTI_REGION = EXAMPLES / "multi_region"
+
+# Runs checkov in-process, then prints which targets the child served and which the checks scanned in-process.
+PROBE = """
+import json, sys
+from checkov.main import Checkov
+import mlmarket.checkov_plugin.adapter as adapter
+from mlmarket.checkov_plugin import prescan
+in_process = []
+original = adapter.scan_path
+def recording_scan_path(path, *args, **kwargs):
+    in_process.append(path)
+    return original(path, *args, **kwargs)
+adapter.scan_path = recording_scan_path
+Checkov(argv=sys.argv[1:]).run()
+print("PROBE " + json.dumps({"collected": prescan.collected, "in_process": in_process}))
+"""
+
+
+def probe(*args: str, env: dict[str, str] | None = None) -> dict[str, list[str]]:
+    command = [sys.executable, "-c", PROBE, *args, "--skip-download", "--external-checks-dir", checks_dir()]
+    full_env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", **(env or {})}
+    result = subprocess.run(
+        [*command, "-o", "json", "--quiet", "--compact"], capture_output=True, text=True, env=full_env, timeout=600
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("PROBE ")]
+    assert len(lines) == 1, result.stderr[-2000:]
+    return json.loads(lines[0][len("PROBE ") :])
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (("-d", str(SERVERLESS), "--framework", "terraform"), SERVERLESS),
+        (("-f", str(SERVERLESS / "plan.json"), "--framework", "terraform_plan"), SERVERLESS / "plan.json"),
+    ],
+    ids=["directory", "plan"],
+)
+def test_the_checks_take_their_verdicts_from_the_child(args, target):
+    assert probe(*args) == {"collected": [str(target)], "in_process": []}
+
+
+def test_with_the_prescan_off_the_checks_scan_in_process():
+    args = ("-d", str(SERVERLESS), "--framework", "terraform")
+    assert probe(*args, env={prescan.DISABLE_ENV: "0"}) == {"collected": [], "in_process": [str(SERVERLESS)]}
+
+
+def records(reports: list[dict]) -> set[tuple[str, str, str, str, tuple[str, ...]]]:
+    return {
+        (r["check_id"], r["file_abs_path"], r["resource"], r["check_result"]["result"], tuple(r["details"]))
+        for report in reports
+        for key in ("passed_checks", "failed_checks", "skipped_checks")
+        for r in report.get("results", {}).get(key, [])
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-d", str(VIOLATING), "--framework", "terraform"),
+        ("-f", str(VIOLATING / "plan.json"), "-f", str(MULTI_REGION / "plan.json"), "--framework", "terraform_plan"),
+    ],
+    ids=["directory", "plans"],
+)
+def test_child_and_in_process_scans_give_checkov_the_same_records(args, monkeypatch):
+    with_child = records(run_checkov(*args, "-c", "CKV_MLM_*", quiet=False))
+    monkeypatch.setenv(prescan.DISABLE_ENV, "0")
+    in_process = records(run_checkov(*args, "-c", "CKV_MLM_*", quiet=False))
+    assert with_child == in_process
+    assert {r[3] for r in with_child} == {"PASSED", "FAILED"}
+    assert len(with_child) >= 20
+
+
+class FakePlanRunner:
+    """Stands in for checkov's plan runner: the prescan finds the scanned files in its `run` frame."""
+
+    def run(self, root_folder=None, files=None):
+        prescan.start_for_current_run()
+        return [prescan.collect(os.path.abspath(f)) for f in files]
+
+
+FakePlanRunner.__module__ = "checkov.terraform.plan_runner"
+
+
+def test_an_unreadable_plan_fails_with_the_same_one_line_error_as_in_process(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": {}}')
+    with pytest.raises(InputError) as in_process:
+        scan_path(str(plan), Settings())
+    assert FakePlanRunner().run(files=[str(plan)]) == [prescan.ScanFailed(in_process.value.one_line())]
+    assert in_process.value.one_line().endswith("resource_changes is not a list")
+
+
+def test_one_child_serves_every_plan_of_a_run():
+    plans = [str(SERVERLESS / "plan.json"), str(MULTI_REGION / "plan.json")]
+    outcomes = FakePlanRunner().run(files=plans)
+    for plan, outcome in zip(plans, outcomes, strict=True):
+        expected = {(r.rule_id, r.address, r.verdict.value, r.message) for r in scan_path(plan, Settings())}
+        assert isinstance(outcome, prescan.Verdicts)
+        assert {(rule, address, verdict, message) for rule, _, address, verdict, message in outcome.rows} == expected
+
+
+def test_a_child_that_fails_leaves_the_scan_to_the_checks(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # the child exits 1 at once, printing nothing
+    assert FakePlanRunner().run(files=[str(SERVERLESS / "plan.json")]) == [None]
+
+
+def test_no_child_starts_outside_a_checkov_runner():
+    prescan.start_for_current_run()
+    assert prescan.collect(str(SERVERLESS)) is None
