@@ -11,7 +11,13 @@ size, then repetition 2, ...), so that a slow minute of the machine hits all of 
     native HCL      mlmarket scan DIR --format json
     checkov -d      checkov -d DIR --framework terraform                      (every built-in check)
     checkov -d +mlm checkov -d DIR --framework terraform --external-checks-dir <checks>
+    ... in-process  the same with MLMARKET_CHECKOV_PRESCAN=0 (the plugin scans inside checkov's process)
+    checkov -d +noop checkov -d DIR --framework terraform --external-checks-dir <no-op checks>   (control)
     version         mlmarket --version                                        (once per repetition)
+
+The control is a plugin of 19 checks that do nothing but return PASSED, on the resource types of the 19
+mlmarket rules: what checkov itself charges any plugin for checking those resources (its per-check logging,
+records, output), which no plugin can take back.
 
 Every checkov call has `--skip-download -o json` and runs with BC_SKIP_MAPPING=TRUE and the update check off:
 nothing touches the network. Stacks come from bench/generate_stack.py, in a temporary directory.
@@ -36,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -123,6 +129,9 @@ print(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 def run_once(command: Command, stdout_path: Path) -> Measurement:
     """Time one run; its stdout goes to a file, its stderr is dropped."""
     env = {**os.environ, **command.env}
+    # As after any install, Python's bytecode is cached: a harness that forbids writing it (some CI shells
+    # set PYTHONDONTWRITEBYTECODE) would have every measured run recompile mlmarket's sources.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if os.access(GNU_TIME, os.X_OK):
         with tempfile.NamedTemporaryFile("r", suffix=".time") as report, stdout_path.open("wb") as out:
             start = time.perf_counter()
@@ -162,17 +171,18 @@ def summarize_output(command: Command, stdout_path: Path) -> str:
     if command.key.startswith("checkov"):
         reports = report if isinstance(report, list) else [report]
         totals = {"passed": 0, "failed": 0}
-        mlmarket_results = 0
+        plugin_results = 0
+        plugin, prefix = ("no-op", "CKV_NOOP_") if command.key == "checkov_dir_noop" else ("mlmarket", "CKV_MLM_")
         for entry in reports:
             for name in totals:
                 totals[name] += entry.get("summary", {}).get(name, 0)
             for name in ("passed_checks", "failed_checks"):
                 checks = entry.get("results", {}).get(name, [])
-                mlmarket_results += sum(1 for check in checks if check.get("check_id", "").startswith("CKV_MLM_"))
+                plugin_results += sum(1 for check in checks if check.get("check_id", "").startswith(prefix))
         text = f"{totals['passed']} passed, {totals['failed']} failed"
         if "--external-checks-dir" in command.argv:
             # A run that was meant to include the plugin but has none of its results measured nothing useful.
-            text += f" ({mlmarket_results} mlmarket)" if mlmarket_results else " (NO mlmarket results: not loaded?)"
+            text += f" ({plugin_results} {plugin})" if plugin_results else f" (NO {plugin} results: not loaded?)"
         return text
     summary = report.get("summary", {})
     return f"{summary.get('passed', 0)} passed, {summary.get('failed', 0)} failed, {summary.get('unknown', 0)} unknown"
@@ -188,6 +198,40 @@ class Tools:
     mlmarket: str
     checkov: str
     checks_dir: str
+    noop_checks_dir: str = ""
+
+
+NOOP_CHECK = """
+class Noop{number}(BaseResourceCheck):
+    def __init__(self):
+        super().__init__(name="no-op control {number}", id="CKV_NOOP_{number}",
+                         categories=[CheckCategories.GENERAL_SECURITY], supported_resources={resource_types!r})
+
+    def scan_resource_conf(self, conf):
+        return CheckResult.PASSED
+
+
+noop_{number} = Noop{number}()
+"""
+
+
+def write_noop_checks(directory: Path) -> Path:
+    """The control plugin: one no-op check per mlmarket rule, on the same resource types."""
+    from mlmarket.rules import all_rules
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "__init__.py").write_text("")
+    source = [
+        "from checkov.common.models.enums import CheckCategories, CheckResult",
+        "from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck",
+    ]
+    for rule in all_rules():
+        meta = rule.metadata
+        if "terraform" in meta.sources:
+            number = meta.id.removeprefix("CKV_MLM_")
+            source.append(NOOP_CHECK.format(number=number, resource_types=list(meta.resource_types)))
+    (directory / "noop_checks.py").write_text("\n".join(source))
+    return directory
 
 
 def find_tools() -> Tools:
@@ -209,6 +253,7 @@ def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
     plan = str(stack_dir / "plan.json")
     directory = str(stack_dir)
     checkov_common = ["--skip-download", "-o", "json"]
+    checkov_dir = [tools.checkov, "-d", directory, "--framework", "terraform", *checkov_common]
     return [
         Command("native_plan", "mlmarket scan plan.json", [tools.mlmarket, "scan", plan, "--format", "json"]),
         Command(
@@ -230,25 +275,23 @@ def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
         ),
         Command("floor", "floor: python json.load(plan)", [tools.python, "-c", FLOOR_CODE, plan], ok_codes=(0,)),
         Command("native_hcl", "mlmarket scan DIR (HCL)", [tools.mlmarket, "scan", directory, "--format", "json"]),
-        Command(
-            "checkov_dir",
-            "checkov -d DIR (built-in checks)",
-            [tools.checkov, "-d", directory, "--framework", "terraform", *checkov_common],
-            CHECKOV_ENV,
-        ),
+        Command("checkov_dir", "checkov -d DIR (built-in checks)", checkov_dir, CHECKOV_ENV),
         Command(
             "checkov_dir_mlm",
             "checkov -d DIR + mlmarket checks",
-            [
-                tools.checkov,
-                "-d",
-                directory,
-                "--framework",
-                "terraform",
-                *checkov_common,
-                "--external-checks-dir",
-                tools.checks_dir,
-            ],
+            [*checkov_dir, "--external-checks-dir", tools.checks_dir],
+            CHECKOV_ENV,
+        ),
+        Command(
+            "checkov_dir_mlm_in_process",
+            "checkov -d DIR + mlmarket checks, in-process",
+            [*checkov_dir, "--external-checks-dir", tools.checks_dir],
+            {**CHECKOV_ENV, "MLMARKET_CHECKOV_PRESCAN": "0"},
+        ),
+        Command(
+            "checkov_dir_noop",
+            "checkov -d DIR + no-op checks (control)",
+            [*checkov_dir, "--external-checks-dir", tools.noop_checks_dir],
             CHECKOV_ENV,
         ),
     ]
@@ -356,14 +399,16 @@ def targets(results: Results) -> list[Target]:
         out.append(Target(f"native scan peak memory, {at}", "not measured", "<= 2 x plan + 60 MB", None))
     without = results.get("checkov_dir", CHECKOV_OVERHEAD_SIZE)
     with_mlm = results.get("checkov_dir_mlm", CHECKOV_OVERHEAD_SIZE)
+    noop = results.get("checkov_dir_noop", CHECKOV_OVERHEAD_SIZE)
     name = f"mlmarket checks added to checkov -d, {CHECKOV_OVERHEAD_SIZE:,} resources"
     if without and with_mlm:
         added = with_mlm.wall / without.wall - 1
+        control = f"; the no-op control adds {(noop.wall / without.wall - 1) * 100:+.0f}%" if noop else ""
         out.append(
             Target(
                 name,
                 f"{added * 100:+.0f}% ({without.wall:.1f} s -> {with_mlm.wall:.1f} s; "
-                f"CPU time {(with_mlm.cpu / without.cpu - 1) * 100:+.0f}%)",
+                f"CPU time {(with_mlm.cpu / without.cpu - 1) * 100:+.0f}%{control})",
                 f"<= +{CHECKOV_OVERHEAD_TARGET * 100:.0f}%",
                 added <= CHECKOV_OVERHEAD_TARGET,
             )
@@ -487,6 +532,15 @@ def _ratio(numerator: Samples | None, denominator: Samples | None) -> str:
     return f"{numerator.wall / denominator.wall:.1f}x (CPU {numerator.cpu / denominator.cpu:.1f}x)"
 
 
+def _added(without: Samples | None, with_plugin: Samples | None) -> str:
+    if not without or not with_plugin:
+        return ""
+    return (
+        f"{(with_plugin.wall / without.wall - 1) * 100:+.0f}% ({with_plugin.wall - without.wall:+.1f} s; "
+        f"CPU {(with_plugin.cpu / without.cpu - 1) * 100:+.0f}%)"
+    )
+
+
 def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
     sizes = results.sizes
     parts = [
@@ -564,15 +618,13 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
     ratio_rows = []
     for n in sizes:
         native, checkov, floor = (results.get(k, n) for k in ("native_plan", "checkov_plan", "floor"))
-        native_hcl, without, with_mlm = (results.get(k, n) for k in ("native_hcl", "checkov_dir", "checkov_dir_mlm"))
-        added = ""
-        if without and with_mlm:
-            added = (
-                f"{(with_mlm.wall / without.wall - 1) * 100:+.0f}% ({with_mlm.wall - without.wall:+.1f} s; "
-                f"CPU {(with_mlm.cpu / without.cpu - 1) * 100:+.0f}%)"
-            )
+        native_hcl, without = results.get("native_hcl", n), results.get("checkov_dir", n)
+        added = [
+            _added(without, results.get(key, n))
+            for key in ("checkov_dir_mlm", "checkov_dir_mlm_in_process", "checkov_dir_noop")
+        ]
         ratio_rows.append(
-            [f"{n:,}", _ratio(checkov, native), _ratio(native, floor), _ratio(without, native_hcl), added]
+            [f"{n:,}", _ratio(checkov, native), _ratio(native, floor), _ratio(without, native_hcl), *added]
         )
     parts += [
         _table(
@@ -582,6 +634,8 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
                 "native plan / floor",
                 "checkov -d / native HCL",
                 "mlmarket checks added to checkov -d",
+                "... in-process (no child)",
+                "no-op control added",
             ],
             ratio_rows,
         ),
@@ -626,7 +680,18 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
         "same checks run, on the same read of the directory); it would only change the baseline, by dropping "
         "checkov's graph (`CKV2_*`) checks, which no user turns off to add a plugin. The percentage here is "
         "the one a user sees.",
-        "- Peak memory is the maximum resident set size of the command's process.",
+        "- The plugin starts mlmarket's scan of the directory in a child process as checkov imports the checks, "
+        "so it runs on the second core while checkov parses (`mlmarket.checkov_plugin.prescan`); the "
+        '"in-process" run turns that off (`MLMARKET_CHECKOV_PRESCAN=0`) and shows what it saves. CPU time '
+        "counts the child too.",
+        '- The "no-op control" plugin has one check per mlmarket rule, on the same resource types, that only '
+        "returns PASSED: what checkov charges any plugin for checking those resources (its per-check logging, "
+        "one record per result, the JSON output of each), which no plugin can take back. The plugin's own cost "
+        "is the difference between its run and the control's.",
+        "- Python's bytecode is cached as after any install: the measured commands run without "
+        "`PYTHONDONTWRITEBYTECODE`, after one untimed warm-up run of each command.",
+        "- Peak memory is the maximum resident set size of the command's process (for checkov with the plugin, "
+        "the larger of checkov and the child).",
         "",
     ]
     return "\n".join(parts)
@@ -651,6 +716,7 @@ def benchmark(sizes: list[int], repeat: int, work_dir: Path, progress: Callable[
     load_before = os.getloadavg()[0]
     clock = time.perf_counter()
     tools = find_tools()
+    tools = replace(tools, noop_checks_dir=str(write_noop_checks(work_dir / "noop_checks")))
     stacks: dict[int, Path] = {}
     for n in sizes:
         stacks[n] = generate_stack.write_stack(work_dir / f"stack-{n}", n)
@@ -713,6 +779,8 @@ def _shown_argv(command: Command, stack_dir: Path, work_dir: Path) -> list[str]:
             shown.append(arg.replace(str(stack_dir), "DIR"))
         elif arg.endswith("checkov_plugin/checks"):
             shown.append('"$(mlmarket checks-dir)"')
+        elif arg.endswith("noop_checks"):
+            shown.append("NOOP_CHECKS")
         elif arg == "CKV_MLM_*":
             shown.append("'CKV_MLM_*'")
         else:
