@@ -26,14 +26,14 @@ MULTI_REGION = EXAMPLES / "multi_region"
 PROBE = """
 import json, sys
 from checkov.main import Checkov
-import mlmarket.checkov_plugin.adapter as adapter
+import mlmarket.scan
 from mlmarket.checkov_plugin import prescan
 in_process = []
-original = adapter.scan_path
+original = mlmarket.scan.scan_path
 def recording_scan_path(path, *args, **kwargs):
     in_process.append(path)
     return original(path, *args, **kwargs)
-adapter.scan_path = recording_scan_path
+mlmarket.scan.scan_path = recording_scan_path
 Checkov(argv=sys.argv[1:]).run()
 print("PROBE " + json.dumps({"collected": prescan.collected, "in_process": in_process}))
 """

@@ -20,8 +20,6 @@ from mlmarket.checkov_plugin import prescan
 from mlmarket.errors import InputError
 from mlmarket.model import Verdict, strip_instance_keys
 from mlmarket.rules import get_rule
-from mlmarket.scan import scan_path
-from mlmarket.settings import Settings
 
 _PLAN_RUNNER_MODULE = "checkov.terraform.plan_runner"
 
@@ -93,8 +91,9 @@ class _Index:
     def __init__(self, rows: list[tuple[str, str, str, str, str]], is_plan: bool) -> None:
         self.exact: dict[tuple[str, str, str], tuple[Verdict, str]] = {}
         self.by_base: dict[tuple[str, str, str], list[tuple[Verdict, str]]] = {}
+        absolute: dict[str, str] = {}  # a few files hold thousands of results
         for rule_id, file, address, verdict, message in rows:
-            key_file = "" if is_plan else os.path.abspath(file)
+            key_file = "" if is_plan else absolute.get(file) or absolute.setdefault(file, os.path.abspath(file))
             found = (Verdict(verdict), message)
             self.exact[(rule_id, key_file, address)] = found
             self.by_base.setdefault((rule_id, key_file, strip_instance_keys(address)), []).append(found)
@@ -125,6 +124,10 @@ def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
         return collected
     if collected is not None:
         return _Index(collected.rows, is_plan)
+    # Imported here: with the child's verdicts, checkov's process never needs the readers or the engine.
+    from mlmarket.scan import scan_path
+    from mlmarket.settings import Settings
+
     try:
         results = scan_path(scan_root, Settings())
     except InputError as error:
