@@ -24,6 +24,9 @@ class Result:
     resource_type: str
     docs_url: str = ""
     skip_reason: str | None = None
+    # What was scanned: the root module's directory, the plan file, or the audited account. Two stacks may hold
+    # the same address (prod and dev calling one module); with this their results stay apart.
+    stack: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -61,22 +64,27 @@ def _judge(rule: Rule, resource: Resource, stack: Stack, skips: dict[str, str]) 
     skip_reason = resource.skips.get(meta.id, skips.get(meta.id)) if resource.skips or skips else None
     if skip_reason is not None:
         message = f"skipped: {skip_reason}" if skip_reason else "skipped without a reason"
-        return _result(meta, resource, Verdict.SKIPPED, message, skip_reason)
+        return _result(meta, resource, stack, Verdict.SKIPPED, message, skip_reason)
     try:
         finding = rule.evaluate(resource, stack)
     except Exception as error:  # a rule that raises must fail closed, never vanish
         frame = traceback.extract_tb(error.__traceback__)[-1]
         where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
         return _result(
-            meta, resource, Verdict.FAILED, f"rule error ({type(error).__name__} at {where}): {error}"
+            meta, resource, stack, Verdict.FAILED, f"rule error ({type(error).__name__} at {where}): {error}"
         )
     if finding is None:
         return None
-    return _result(meta, resource, finding.verdict, finding.message)
+    return _result(meta, resource, stack, finding.verdict, finding.message)
 
 
 def _result(
-    meta: RuleMetadata, resource: Resource, verdict: Verdict, message: str, skip: str | None = None
+    meta: RuleMetadata,
+    resource: Resource,
+    stack: Stack,
+    verdict: Verdict,
+    message: str,
+    skip: str | None = None,
 ) -> Result:
     # Positional: one Result per (rule, resource) on the hot path, and keywords cost a third more to build.
     return Result(
@@ -91,4 +99,5 @@ def _result(
         resource.type,
         meta.docs_url,
         skip,
+        stack.source,
     )

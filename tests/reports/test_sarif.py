@@ -31,7 +31,9 @@ EXAMPLE_CHOICES = (
 )
 
 
-def made(rule_id, address, verdict, message, *, file="stacks/prod/main.tf", line=None, skip_reason=None):
+def made(
+    rule_id, address, verdict, message, *, file="stacks/prod/main.tf", line=None, skip_reason=None, stack="stacks/prod"
+):
     meta = get_rule(rule_id).metadata
     return Result(
         rule_id=rule_id,
@@ -45,6 +47,7 @@ def made(rule_id, address, verdict, message, *, file="stacks/prod/main.tf", line
         resource_type=address.split(".")[0],
         docs_url=meta.docs_url,
         skip_reason=skip_reason,
+        stack=stack,
     )
 
 
@@ -102,7 +105,7 @@ def assert_github_requirements(document: dict) -> None:
         (location,) = result["locations"]
         assert location["physicalLocation"]["region"]["startLine"] >= 1
         assert not location["physicalLocation"]["artifactLocation"]["uri"].startswith("/")
-        assert result["partialFingerprints"]["mlmarket/v1"]
+        assert result["partialFingerprints"]["mlmarket/v2"]
 
 
 def test_hand_built_results_are_schema_valid_and_fit_github(schema_validator):
@@ -256,13 +259,45 @@ def test_a_result_without_a_file_keeps_only_its_logical_location():
     assert result["locations"] == [{"logicalLocations": [{"fullyQualifiedName": SERVERLESS, "kind": "resource"}]}]
 
 
-def test_fingerprint_is_stable_per_rule_and_resource():
+def test_fingerprint_is_stable_per_rule_stack_and_resource():
     def fingerprint(result: Result) -> str:
-        return sarif_of([result])["runs"][0]["results"][0]["partialFingerprints"]["mlmarket/v1"]
+        return sarif_of([result])["runs"][0]["results"][0]["partialFingerprints"]["mlmarket/v2"]
 
     base = made("CKV_MLM_009", SERVERLESS, Verdict.FAILED, "uses serverless_config", line=12)
-    moved = made("CKV_MLM_009", SERVERLESS, Verdict.UNKNOWN, "another message", file="other.tf", line=40)
+    moved = made("CKV_MLM_009", SERVERLESS, Verdict.UNKNOWN, "another message", file="stacks/prod/other.tf", line=40)
     assert fingerprint(base) == fingerprint(moved)
     assert len(fingerprint(base)) == 64
     assert fingerprint(base) != fingerprint(made("CKV_MLM_008", SERVERLESS, Verdict.FAILED, "x"))
     assert fingerprint(base) != fingerprint(made("CKV_MLM_009", LEGACY, Verdict.FAILED, "x"))
+    # prod and dev calling one module hold the same address, in the same module file: two findings, not one.
+    in_dev = made("CKV_MLM_009", SERVERLESS, Verdict.FAILED, "uses serverless_config", line=12, stack="stacks/dev")
+    assert fingerprint(base) != fingerprint(in_dev)
+
+
+def test_two_root_modules_sharing_a_module_get_distinct_fingerprints(tmp_path):
+    module = tmp_path / "modules" / "endpoint"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(
+        'resource "aws_sagemaker_endpoint_configuration" "this" {\n'
+        '  name = "serverless"\n'
+        "  production_variants {\n"
+        '    variant_name = "primary"\n'
+        '    model_name   = "m"\n'
+        "    serverless_config {\n      max_concurrency = 1\n      memory_size_in_mb = 2048\n    }\n"
+        "  }\n}\n"
+    )
+    for name in ("prod", "dev"):
+        root = tmp_path / "stacks" / name
+        root.mkdir(parents=True)
+        (root / "main.tf").write_text(
+            'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+            'module "endpoint" {\n  source = "../../modules/endpoint"\n}\n'
+        )
+    results = [r for r in scan_path(str(tmp_path), Settings()) if r.rule_id == "CKV_MLM_009"]
+    sarif = sarif_of(results)["runs"][0]["results"]
+    address = "module.endpoint.aws_sagemaker_endpoint_configuration.this"
+    assert [(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in sarif] == [
+        ("CKV_MLM_009", address),
+        ("CKV_MLM_009", address),
+    ]
+    assert len({r["partialFingerprints"]["mlmarket/v2"] for r in sarif}) == 2

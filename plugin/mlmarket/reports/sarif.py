@@ -16,7 +16,7 @@ from mlmarket.rules import get_rule
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/mlmarket/mlmarket"
 SOURCE_ROOT = "%SRCROOT%"
-FINGERPRINT_KEY = "mlmarket/v1"
+FINGERPRINT_KEY = "mlmarket/v2"  # v2: the stack is part of the identity (v1 merged prod and dev)
 TAGS = ("security", "compliance", "aws-marketplace")
 # GitHub ranks security alerts by this score: >= 9.0 critical, >= 7.0 high, >= 4.0 medium, else low.
 SECURITY_SEVERITY = {"CRITICAL": "9.5", "HIGH": "8.0", "MEDIUM": "5.5", "LOW": "3.0"}
@@ -51,8 +51,10 @@ def render_sarif(results: list[Result]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _fingerprint(rule_id: str, address: str) -> str:
-    return hashlib.sha256(f"{rule_id}\0{address}".encode()).hexdigest()
+def _fingerprint(result: Result) -> str:
+    """The same finding across runs: rule, stack and address, not the file or line (moving a resource between
+    files of its module, or editing above it, is still the same finding)."""
+    return hashlib.sha256(f"{result.rule_id}\0{result.stack}\0{result.address}".encode()).hexdigest()
 
 
 def _artifact_uri(path: str) -> tuple[str, str | None]:
@@ -97,7 +99,7 @@ def _sarif_result(result: Result, rule_index: int) -> dict[str, object]:
         "level": _LEVELS[result.verdict],
         "message": {"text": text},
         "locations": [_location(result)],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(result.rule_id, result.address)},
+        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(result)},
     }
     if result.verdict is Verdict.SKIPPED:
         suppression: dict[str, str] = {"kind": "inSource"}
