@@ -211,3 +211,29 @@ def test_one_stack_for_every_region_with_the_audited_account_as_seller():
         "eu-west-1",
     )
     assert [r.type for r in stack.resources] == ["aws_s3_bucket", "aws_ecr_image"]  # region, then type
+
+
+def test_a_heterogeneous_training_job_has_its_instance_groups_judged():
+    from mlmarket.audit.mapping import TRAINING_JOB
+    from mlmarket.engine import evaluate
+    from mlmarket.rules import get_rule
+
+    response = {
+        "TrainingJobName": "t",
+        "TrainingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:training-job/t",
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "ResourceConfig": {
+            "VolumeSizeInGB": 30,
+            "InstanceGroups": [
+                {"InstanceGroupName": "cpu", "InstanceType": "ml.c5.xlarge", "InstanceCount": 1},
+                {"InstanceGroupName": "small", "InstanceType": "ml.t2.medium", "InstanceCount": 1},
+            ],
+        },
+        "EnableNetworkIsolation": True,
+    }
+    stack = build_stack([Collected(TRAINING_JOB, "us-east-1", response)], account=ACCOUNT, partition="aws")
+    (result,) = evaluate(stack, [get_rule("CKV_MLM_015")])
+    assert result.verdict.value == "FAILED"
+    assert result.message.startswith(
+        "resource_config.instance_groups[1].instance_type is 'ml.t2.medium', not a valid training instance type"
+    )

@@ -289,6 +289,95 @@ def test_training_and_tuning_jobs_are_training():
     )
 
 
+def test_each_instance_group_of_a_heterogeneous_training_cluster():
+    def groups(*instance_types):
+        return {
+            "resource_config": [
+                {
+                    "instance_groups": [
+                        {"instance_group_name": f"group{i}", "instance_type": t, "instance_count": 1}
+                        for i, t in enumerate(instance_types)
+                    ]
+                }
+            ]
+        }
+
+    results = judge(
+        RULE,
+        stack(
+            resource(TRAINING, "pass_both_groups", groups(VALID_EVERYWHERE, TRAINING_ONLY)),
+            resource(TRAINING, "fail_second_group", groups(TRAINING_ONLY, HOSTING_ONLY)),
+            resource(TRAINING, "unknown_groups", {"resource_config": [{"instance_groups": Unknown("after apply")}]}),
+            resource(
+                TUNING,
+                "fail_tuning_definition_group",
+                {"training_job_definitions": [groups(VALID_EVERYWHERE), groups(NONEXISTENT)]},
+            ),
+        ),
+    )
+    assert {a: r.verdict for a, r in results.items()} == {
+        f"{TRAINING}.pass_both_groups": Verdict.PASSED,
+        f"{TRAINING}.fail_second_group": Verdict.FAILED,
+        f"{TRAINING}.unknown_groups": Verdict.UNKNOWN,
+        f"{TUNING}.fail_tuning_definition_group": Verdict.FAILED,
+    }
+    assert results[f"{TRAINING}.fail_second_group"].message == (
+        f"resource_config.instance_groups[1].instance_type is 'ml.t2.medium', "
+        f"not a valid training instance type ({AS_OF})"
+    )
+    unknown_message = results[f"{TRAINING}.unknown_groups"].message
+    assert unknown_message == "resource_config.instance_groups cannot be read: after apply"
+    assert results[f"{TUNING}.fail_tuning_definition_group"].message == (
+        f"training_job_definitions[1].resource_config.instance_groups[0].instance_type is 'ml.m5.fake', "
+        f"not a valid training instance type ({AS_OF})"
+    )
+
+
+def test_each_instance_group_of_a_pipeline_training_or_tuning_step():
+    def grouped(*instance_types):
+        return {
+            "InstanceGroups": [
+                {"InstanceGroupName": f"g{i}", "InstanceType": t, "InstanceCount": 1}
+                for i, t in enumerate(instance_types)
+            ]
+        }
+
+    results = judge(
+        RULE,
+        stack(
+            pipeline("pass_training_groups", step("Training", ResourceConfig=grouped(TRAINING_ONLY, VALID_EVERYWHERE))),
+            pipeline("fail_training_group", step("Training", ResourceConfig=grouped(VALID_EVERYWHERE, HOSTING_ONLY))),
+            pipeline(
+                "fail_tuning_group",
+                step("Tuning", TrainingJobDefinition={"ResourceConfig": grouped(NONEXISTENT)}),
+            ),
+            pipeline(
+                "fail_tuning_definitions_group",
+                step("Tuning", TrainingJobDefinitions=[{"ResourceConfig": grouped(VALID_EVERYWHERE, HOSTING_ONLY)}]),
+            ),
+        ),
+    )
+    assert {a: r.verdict for a, r in results.items()} == {
+        f"{PIPELINE}.pass_training_groups": Verdict.PASSED,
+        f"{PIPELINE}.fail_training_group": Verdict.FAILED,
+        f"{PIPELINE}.fail_tuning_group": Verdict.FAILED,
+        f"{PIPELINE}.fail_tuning_definitions_group": Verdict.FAILED,
+    }
+    messages = {a.split(".", 1)[1]: r.message for a, r in results.items()}
+    assert messages["fail_training_group"] == (
+        f"step 'Training' (Training) ResourceConfig.InstanceGroups[1].InstanceType is 'ml.t2.medium', "
+        f"not a valid training instance type ({AS_OF})"
+    )
+    assert messages["fail_tuning_group"] == (
+        f"step 'Tuning' (Tuning) TrainingJobDefinition.ResourceConfig.InstanceGroups[0].InstanceType is "
+        f"'ml.m5.fake', not a valid training instance type ({AS_OF})"
+    )
+    assert messages["fail_tuning_definitions_group"] == (
+        f"step 'Tuning' (Tuning) TrainingJobDefinitions[0].ResourceConfig.InstanceGroups[1].InstanceType is "
+        f"'ml.t2.medium', not a valid training instance type ({AS_OF})"
+    )
+
+
 def pipeline(name, *steps):
     return resource(
         PIPELINE, name, {"pipeline_definition": json.dumps({"Version": "2020-12-01", "Steps": list(steps)})}

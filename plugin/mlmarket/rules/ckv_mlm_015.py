@@ -178,6 +178,20 @@ def _instance_type_places(
     for config in configs:
         if config.get("instance_type") is not None:
             yield f"{prefix}{block_name}.instance_type", "is", config.get("instance_type"), use
+        # A heterogeneous training cluster names its instance types per group instead.
+        groups = config.get("instance_groups")
+        yield from _group_places(f"{prefix}{block_name}.instance_groups", groups, "instance_type", use)
+
+
+def _group_places(where: str, groups: Any, type_key: str, use: limits.InstanceUse) -> Iterator[_Place | Finding]:
+    """The instance type of each instance group of a training cluster (`InstanceGroups`)."""
+    found = blocks(groups)
+    if isinstance(found, Unknown):
+        yield unknown(f"{where} cannot be read: {found.reason}")
+        return
+    for index, group in enumerate(found):
+        if group.get(type_key) is not None:
+            yield f"{where}[{index}].{type_key}", "is", group.get(type_key), use
 
 
 def _tuning_job_places(attributes: dict[str, Any]) -> Iterator[_Place | Finding]:
@@ -195,13 +209,25 @@ def _step_places(step: PipelineStep) -> Iterator[_Place | Finding]:
         value = dig(step.arguments, *path)
         if value is not None:
             yield f"{step.label} {'.'.join(path)}", "is", value, use
+    if step.type == "Training":
+        yield from _step_group_places(f"{step.label} ResourceConfig", dig(step.arguments, "ResourceConfig"))
     if step.type == "Tuning":
+        single = dig(step.arguments, "TrainingJobDefinition", "ResourceConfig")
+        yield from _step_group_places(f"{step.label} TrainingJobDefinition.ResourceConfig", single)
         definitions = step.arguments.get("TrainingJobDefinitions")
         if isinstance(definitions, Unknown):
             yield unknown(f"{step.label} TrainingJobDefinitions cannot be read: {definitions.reason}")
             return
         for index, definition in enumerate(definitions if isinstance(definitions, list) else []):
+            where = f"{step.label} TrainingJobDefinitions[{index}].ResourceConfig"
             value = dig(definition, "ResourceConfig", "InstanceType")
             if value is not None:
-                where = f"{step.label} TrainingJobDefinitions[{index}].ResourceConfig.InstanceType"
-                yield where, "is", value, "training"
+                yield f"{where}.InstanceType", "is", value, "training"
+            yield from _step_group_places(where, dig(definition, "ResourceConfig"))
+
+
+def _step_group_places(where: str, resource_config: Any) -> Iterator[_Place | Finding]:
+    if isinstance(resource_config, Unknown):
+        return  # said once already, by the InstanceType the same Unknown blocks
+    groups = dig(resource_config, "InstanceGroups")
+    yield from _group_places(f"{where}.InstanceGroups", groups, "InstanceType", "training")
