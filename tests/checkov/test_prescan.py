@@ -35,7 +35,7 @@ def recording_scan_path(path, *args, **kwargs):
     return original(path, *args, **kwargs)
 mlmarket.scan.scan_path = recording_scan_path
 Checkov(argv=sys.argv[1:]).run()
-print("PROBE " + json.dumps({"collected": prescan.collected, "in_process": in_process}))
+print("PROBE " + json.dumps({"collected": prescan.collected, "started": prescan.started, "in_process": in_process}))
 """
 
 
@@ -59,12 +59,18 @@ def probe(*args: str, env: dict[str, str] | None = None) -> dict[str, list[str]]
     ids=["directory", "plan"],
 )
 def test_the_checks_take_their_verdicts_from_the_child(args, target):
-    assert probe(*args) == {"collected": [str(target)], "in_process": []}
+    assert probe(*args) == {"collected": [str(target)], "started": [str(target)], "in_process": []}
+
+
+def test_no_child_starts_when_the_run_filters_every_mlmarket_check_out():
+    args = ("-d", str(SERVERLESS), "--framework", "terraform", "-c", "CKV_AWS_41")
+    assert probe(*args) == {"collected": [], "started": [], "in_process": []}
 
 
 def test_with_the_prescan_off_the_checks_scan_in_process():
     args = ("-d", str(SERVERLESS), "--framework", "terraform")
-    assert probe(*args, env={prescan.DISABLE_ENV: "0"}) == {"collected": [], "in_process": [str(SERVERLESS)]}
+    expected = {"collected": [], "started": [], "in_process": [str(SERVERLESS)]}
+    assert probe(*args, env={prescan.DISABLE_ENV: "0"}) == expected
 
 
 def records(reports: list[dict]) -> set[tuple[str, str, str, str, tuple[str, ...]]]:
@@ -97,7 +103,7 @@ class FakePlanRunner:
     """Stands in for checkov's plan runner: the prescan finds the scanned files in its `run` frame."""
 
     def run(self, root_folder=None, files=None):
-        prescan.start_for_current_run()
+        prescan.start_for_current_run(check=None)
         return [prescan.collect(os.path.abspath(f)) for f in files]
 
 
@@ -128,5 +134,5 @@ def test_a_child_that_fails_leaves_the_scan_to_the_checks(monkeypatch):
 
 
 def test_no_child_starts_outside_a_checkov_runner():
-    prescan.start_for_current_run()
+    prescan.start_for_current_run(check=None)
     assert prescan.collect(str(SERVERLESS)) is None

@@ -37,7 +37,7 @@ class MlmarketCheck(BaseResourceCheck):
             guideline=meta.docs_url,
         )
         # checkov is importing this check at the start of a scan: get mlmarket's own scan going alongside.
-        prescan.start_for_current_run()
+        prescan.start_for_current_run(self)
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         address = conf.get("__address__")

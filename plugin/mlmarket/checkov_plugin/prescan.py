@@ -55,18 +55,22 @@ class _Child:
 
 
 _pending: dict[str, _Child] = {}
-collected: list[str] = []  # the targets whose verdicts came from a child, in order (for tests and debugging)
+# For tests and debugging, in order: the targets a child was started for, and those it served.
+started: list[str] = []
+collected: list[str] = []
 
 
-def start_for_current_run() -> None:
-    """Called as checkov imports each check: start one child for the scanned targets of the running runner."""
+def start_for_current_run(check: Any) -> None:
+    """Called as checkov imports each check: start one child for the scanned targets of the running runner,
+    unless the run's filter (`-c`, `--skip-check`) leaves this check out."""
     if os.environ.get(DISABLE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
         return
-    targets = [t for t in _targets_of_running_runner() if t not in _pending]
+    targets = [t for t in _targets_of_running_runner(check) if t not in _pending]
     if targets:
         child = _Child(targets)
         for target in targets:
             _pending[target] = child
+        started.extend(targets)
 
 
 def collect(target: str) -> Verdicts | ScanFailed | None:
@@ -78,11 +82,13 @@ def collect(target: str) -> Verdicts | ScanFailed | None:
     return found
 
 
-def _targets_of_running_runner() -> list[str]:
+def _targets_of_running_runner(check: Any) -> list[str]:
     frame = sys._getframe(1)
     while frame is not None:
         runner = frame.f_locals.get("self") if frame.f_code.co_name == "run" else None
         is_plan = _RUNNER_MODULES.get(type(runner).__module__) if runner is not None else None
+        if is_plan is not None and not _selected(check, frame.f_locals.get("runner_filter"), runner):
+            return []
         if is_plan is True:
             files = frame.f_locals.get("files") or []
             return [os.path.abspath(f) for f in files if isinstance(f, str) and f.endswith(".json")]
@@ -91,6 +97,15 @@ def _targets_of_running_runner() -> list[str]:
             return [os.path.abspath(root)] if isinstance(root, str) else []
         frame = frame.f_back
     return []
+
+
+def _selected(check: Any, runner_filter: Any, runner: Any) -> bool:
+    if runner_filter is None:
+        return True
+    try:
+        return bool(runner_filter.should_run_check(check=check, report_type=getattr(runner, "check_type", None)))
+    except Exception:  # checkov's filter API moved: start the child, at worst it was not needed
+        return True
 
 
 def _spawn(targets: list[str]) -> subprocess.Popen[bytes]:
