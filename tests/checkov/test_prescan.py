@@ -136,3 +136,49 @@ def test_a_child_that_fails_leaves_the_scan_to_the_checks(monkeypatch):
 def test_no_child_starts_outside_a_checkov_runner():
     prescan.start_for_current_run(check=None)
     assert prescan.collect(str(SERVERLESS)) is None
+
+
+TWICE = """
+import json, pathlib, sys
+from checkov.runner_filter import RunnerFilter
+from checkov.terraform.runner import Runner
+stack = pathlib.Path(sys.argv[1])
+verdicts = []
+for attempt in range(2):
+    if attempt == 1:  # the seller fixes the endpoint between two runs of one long-lived process
+        main = stack / "main.tf"
+        main.write_text(main.read_text().replace("serverless_config", "x_config"))
+    report = Runner().run(
+        root_folder=str(stack),
+        external_checks_dir=[sys.argv[2]] if attempt == 0 else None,
+        runner_filter=RunnerFilter(framework=["terraform"], checks=["CKV_MLM_009"]),
+    )
+    for record in report.failed_checks + report.passed_checks:
+        verdicts.append((attempt, record.resource, record.check_result["result"].name))
+print("TWICE " + json.dumps(sorted(verdicts)))
+"""
+
+
+@pytest.mark.parametrize("prescan_setting", ["1", "0"], ids=["child", "in-process"])
+def test_a_second_run_in_one_process_sees_the_changed_source(tmp_path, prescan_setting):
+    # A program that runs checkov's terraform runner twice (fresh runners; the checks loaded once) after an
+    # in-place edit, which leaves the directory's mtime alone.
+    stack = tmp_path / "stack"
+    stack.mkdir()
+    (stack / "main.tf").write_text((SERVERLESS / "main.tf").read_text())
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+    env[prescan.DISABLE_ENV] = prescan_setting
+    result = subprocess.run(
+        [sys.executable, "-c", TWICE, str(stack), checks_dir()], capture_output=True, text=True, env=env, timeout=600
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("TWICE ")]
+    assert len(lines) == 1, result.stderr[-2000:]
+    verdicts = {tuple(v) for v in json.loads(lines[0][len("TWICE ") :])}
+    serverless = "aws_sagemaker_endpoint_configuration.serverless"
+    instance_based = "aws_sagemaker_endpoint_configuration.instance_based"
+    assert verdicts == {
+        (0, serverless, "FAILED"),
+        (0, instance_based, "PASSED"),
+        (1, serverless, "PASSED"),
+        (1, instance_based, "PASSED"),
+    }

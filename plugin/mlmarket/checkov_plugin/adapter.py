@@ -9,9 +9,11 @@ own runner frame (`run_block`, which holds the absolute file and root folder); c
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Any
+import weakref
+from typing import Any, NamedTuple
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
@@ -47,12 +49,11 @@ class MlmarketCheck(BaseResourceCheck):
                 "mlmarket could not locate the scanned source in checkov's runner (fail closed)"
             )
             return CheckResult.FAILED
-        scan_root, resource_file, is_plan = located
-        results = _results_for(scan_root, is_plan)
+        results = _results_for(located)
         if isinstance(results, prescan.ScanFailed):
             self.details.append(f"mlmarket could not read the source: {results.message}")
             return CheckResult.FAILED
-        found = results.lookup(self.id, "" if is_plan else resource_file, address)
+        found = results.lookup(self.id, "" if located.is_plan else located.resource_file, address)
         if found is None:
             return CheckResult.UNKNOWN  # the rule does not apply to this resource; checkov drops UNKNOWN
         verdict, message = found
@@ -68,21 +69,38 @@ class MlmarketCheck(BaseResourceCheck):
         return CheckResult.FAILED
 
 
-def _scanned_source() -> tuple[str, str, bool] | None:
-    """(scan root, absolute file of the resource, is a plan scan) from checkov's runner frame."""
+class _Located(NamedTuple):
+    runner: Any  # the checkov runner running this scan: results are cached per runner
+    scan_root: str
+    resource_file: str  # absolute
+    is_plan: bool
+
+
+def _scanned_source() -> _Located | None:
+    """Where the resource being checked comes from, read from checkov's `run_block` frame."""
     frame = sys._getframe(1)
     while frame is not None:
-        if frame.f_code.co_name == "run_block" and "full_file_path" in frame.f_locals:
-            runner = frame.f_locals.get("self")
-            is_plan = type(runner).__module__ == _PLAN_RUNNER_MODULE
-            full = frame.f_locals["full_file_path"]
-            file_path = os.path.abspath(getattr(full, "file_path", full))
-            if is_plan:
-                return file_path, file_path, True
-            root = frame.f_locals.get("root_folder") or os.path.dirname(file_path)
-            return os.path.abspath(root), file_path, False
+        if frame.f_code.co_name == "run_block":
+            local = frame.f_locals  # a fresh snapshot of the frame's locals on every access: read it once
+            if "full_file_path" in local:
+                runner = local.get("self")
+                full = local["full_file_path"]
+                return _located(runner, getattr(full, "file_path", full), local.get("root_folder"))
         frame = frame.f_back
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _absolute(path: str) -> str:
+    return os.path.abspath(path)
+
+
+def _located(runner: Any, file_path: str, root_folder: str | None) -> _Located:
+    is_plan = type(runner).__module__ == _PLAN_RUNNER_MODULE
+    file_path = _absolute(file_path)
+    if is_plan:
+        return _Located(runner, file_path, file_path, True)
+    return _Located(runner, _absolute(root_folder or os.path.dirname(file_path)), file_path, False)
 
 
 class _Index:
@@ -108,14 +126,18 @@ class _Index:
 
 
 _VERDICT_ORDER = {Verdict.FAILED: 0, Verdict.UNKNOWN: 1, Verdict.SKIPPED: 2, Verdict.PASSED: 3}
-_CACHE: dict[tuple[str, float], _Index | prescan.ScanFailed] = {}
+# Per scanned root, the results and the checkov runner they were computed for: a new run (a new runner) scans
+# again, so a long-lived process that runs checkov twice never sees results of an older file.
+_CACHE: dict[str, tuple[weakref.ref[Any], _Index | prescan.ScanFailed]] = {}
 
 
-def _results_for(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
-    key = (scan_root, os.path.getmtime(scan_root) if os.path.exists(scan_root) else 0.0)
-    if key not in _CACHE:
-        _CACHE[key] = _scan(scan_root, is_plan)
-    return _CACHE[key]
+def _results_for(located: _Located) -> _Index | prescan.ScanFailed:
+    cached = _CACHE.get(located.scan_root)
+    if cached is not None and cached[0]() is located.runner:
+        return cached[1]
+    results = _scan(located.scan_root, located.is_plan)
+    _CACHE[located.scan_root] = (weakref.ref(located.runner), results)
+    return results
 
 
 def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
