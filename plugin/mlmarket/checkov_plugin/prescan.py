@@ -9,8 +9,8 @@ own parse (on one core the two share it: the same work as before, plus a Python 
 fails in any way, the checks scan in-process as before; the results are the same either way
 (tests/checkov/test_prescan.py).
 
-`MLMARKET_CHECKOV_PRESCAN=0` turns it off. The child is `python -m mlmarket.checkov_plugin.prescan TARGET...`,
-which prints the results of each target as JSON on stdout.
+`MLMARKET_CHECKOV_PRESCAN=0` turns it off. The child runs this module's `_main` on the targets and prints the
+results of each as JSON on stdout.
 """
 
 from __future__ import annotations
@@ -109,16 +109,19 @@ def _selected(check: Any, runner_filter: Any, runner: Any) -> bool:
 
 
 def _spawn(targets: list[str]) -> subprocess.Popen[bytes]:
-    # The child must import this very mlmarket, whatever sys.path checkov arranged for its checks.
+    # The child imports mlmarket as any process of this interpreter would (the same install, nearly always);
+    # this package's own parent directory goes last on its path for a parent that found mlmarket some other
+    # way. Last, not in PYTHONPATH: that would put a site-packages directory ahead of the standard library.
     package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    bootstrap = (
+        "import runpy, sys; sys.path.append(sys.argv.pop(1)); "
+        "runpy.run_module('mlmarket.checkov_plugin.prescan', run_name='__main__', alter_sys=True)"
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "mlmarket.checkov_plugin.prescan", *targets],
+        [sys.executable, "-c", bootstrap, package_parent, *targets],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,  # a failed child is replaced by the in-process scan, which says why
-        env=env,
     )
 
 
