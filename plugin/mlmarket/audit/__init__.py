@@ -8,11 +8,11 @@ boto3 is imported only when an audit runs, so `mlmarket --version` and plan scan
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime  # every command imports this package for its parser: keep it light
 
     from mlmarket.engine import Result
     from mlmarket.rules.base import Rule

@@ -102,10 +102,18 @@ def _resolve(value: Any, depth: int) -> Any:
         expression = _expression_kind(value)
         if expression:
             return Unknown(f"pipeline expression {expression} is resolved only when the pipeline runs")
+        if depth < _MAX_DEPTH:  # literals (most of a definition) kept as they are, without a call each
+            deeper = depth + 1
+            return {key: _resolve(item, deeper) if isinstance(item, _NESTED) else item for key, item in value.items()}
         return {key: _resolve(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
+        if depth < _MAX_DEPTH:
+            return [_resolve(item, depth + 1) if isinstance(item, _NESTED) else item for item in value]
         return [_resolve(item, depth + 1) for item in value]
     return value
+
+
+_NESTED = (dict, list)
 
 
 def _expression_kind(value: dict[str, Any]) -> str | None:
