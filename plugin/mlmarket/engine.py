@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,6 +67,8 @@ def _judge(rule: Rule, resource: Resource, stack: Stack, skips: dict[str, str]) 
     try:
         finding = rule.evaluate(resource, stack)
     except Exception as error:  # a rule that raises must fail closed, never vanish
+        import traceback  # only here: a scan where no rule raises never pays for it
+
         frame = traceback.extract_tb(error.__traceback__)[-1]
         where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
         return _result(
