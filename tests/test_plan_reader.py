@@ -57,3 +57,17 @@ def test_sensitive_values_are_never_read():
     container = by_address(stack)["aws_sagemaker_model.secretive"].get("primary_container")[0]
     assert container["image"] == Unknown("the value is marked sensitive and is never read or shown")
     assert "planted-secret" not in repr(stack.resources)
+
+
+def test_without_its_configuration_every_unknown_stays_unknown():
+    # A resource the plan's configuration does not describe: nothing tells a computed default from a written
+    # argument, so every value known only after apply is kept as unknown (fail closed), nested ones too.
+    plan = json.loads((EXAMPLES / "rules" / "CKV_MLM_003" / "aws5" / "plan.json").read_text())
+    plan["configuration"]["root_module"]["resources"] = [
+        r
+        for r in plan["configuration"]["root_module"]["resources"]
+        if r["address"] != "aws_sagemaker_model.unknown_in_config_repository_unpinned"
+    ]
+    model = by_address(build_stack(plan, "plan.json"))["aws_sagemaker_model.unknown_in_config_repository_unpinned"]
+    assert model.get("arn") == Unknown("known only after apply")
+    assert model.get("primary_container")[0]["image"] == Unknown("known only after apply")

@@ -219,9 +219,11 @@ def _default_provider_key(resource_type: str) -> str:
 
 def _merge_attributes(after: Any, unknown: Any, sensitive: Any, config: dict[str, Any]) -> dict[str, Any]:
     expressions = config.get("expressions") if config else None
-    # Without the resource's configuration nothing tells a computed default from a written argument:
-    # keep unknowns as unknown (fail closed).
-    return _merge_mapping(after, unknown, sensitive, expressions if isinstance(expressions, dict) else {}, False)
+    if isinstance(expressions, dict):
+        return _merge_mapping(after, unknown, sensitive, expressions, False)
+    # Without the resource's configuration nothing tells a computed default from a written argument: every
+    # attribute gets the empty expression, under which unknowns stay unknown (fail closed).
+    return _merge_mapping(after, unknown, sensitive, {}, True)
 
 
 def _merge_mapping(after: Any, unknown: Any, sensitive: Any, expression: Any, leaf: bool) -> dict[str, Any]:
