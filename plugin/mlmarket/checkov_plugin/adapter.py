@@ -109,9 +109,8 @@ class _Index:
     def __init__(self, rows: list[tuple[str, str, str, str, str]], is_plan: bool) -> None:
         self.exact: dict[tuple[str, str, str], tuple[Verdict, str]] = {}
         self.by_base: dict[tuple[str, str, str], list[tuple[Verdict, str]]] = {}
-        absolute: dict[str, str] = {}  # a few files hold thousands of results
         for rule_id, file, address, verdict, message in rows:
-            key_file = "" if is_plan else absolute.get(file) or absolute.setdefault(file, os.path.abspath(file))
+            key_file = "" if is_plan else _absolute(file)
             found = (Verdict(verdict), message)
             self.exact[(rule_id, key_file, address)] = found
             self.by_base.setdefault((rule_id, key_file, strip_instance_keys(address)), []).append(found)
@@ -154,5 +153,4 @@ def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
         results = scan_path(scan_root, Settings())
     except InputError as error:
         return prescan.ScanFailed(error.one_line())
-    rows = [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message) for r in results]
-    return _Index(rows, is_plan)
+    return _Index(prescan.verdict_rows(results), is_plan)

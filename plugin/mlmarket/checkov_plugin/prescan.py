@@ -125,6 +125,11 @@ def _spawn(targets: list[str]) -> subprocess.Popen[bytes]:
     )
 
 
+def verdict_rows(results: list[Any]) -> list[tuple[str, str, str, str, str]]:
+    """mlmarket Results as the checks look them up, whether scanned here or in the child."""
+    return [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message) for r in results]
+
+
 def _decode(output: bytes) -> dict[str, Verdicts | ScanFailed]:
     import orjson
 
@@ -165,8 +170,7 @@ def _main(targets: list[str]) -> int:
         except InputError as error:
             document[target] = {"error": error.one_line()}
         else:
-            rows = [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message) for r in results]
-            document[target] = {"results": rows}
+            document[target] = {"results": verdict_rows(results)}
     sys.stdout.buffer.write(orjson.dumps(document))
     sys.stdout.flush()
     return 0
