@@ -480,11 +480,13 @@ AWS5_EXPECTED = {
     "PASSED": {
         f"{ENDPOINT_CONFIG}.pass_hosting_instance",
         f"{PIPELINE}.pass_training_instance",
+        f"{PIPELINE}.pass_training_instance_groups",
         f"{PIPELINE}.pass_processing_instance",
         f"{PIPELINE}.pass_transform_instance",
     },
     "FAILED": {
         f"{PIPELINE}.fail_training_hosting_only_instance",
+        f"{PIPELINE}.fail_training_group_hosting_only_instance",
         f"{PIPELINE}.fail_tuning_unknown_instance",
         f"{PIPELINE}.fail_processing_unknown_instance",
         f"{PIPELINE}.fail_transform_training_only_instance",
@@ -496,6 +498,12 @@ def test_example_aws5_directory_and_plan():
     directory = EXAMPLES / "rules" / RULE / "aws5"
     assert example_verdicts(directory) == AWS5_EXPECTED
     assert example_verdicts(directory / "plan.json") == AWS5_EXPECTED
+    for source in (directory, directory / "plan.json"):
+        messages = {r.address: r.message for r in scan_path(str(source), Settings()) if r.rule_id == RULE}
+        assert messages[f"{PIPELINE}.fail_training_group_hosting_only_instance"] == (
+            "step 'TrainHeterogeneous' (Training) ResourceConfig.InstanceGroups[1].InstanceType is 'ml.t2.medium', "
+            f"not a valid training instance type ({AS_OF})"
+        )
 
 
 def test_example_aws5_hcl_only_directory():

@@ -1,7 +1,8 @@
 # CKV_MLM_015 (instance types valid for their use) with hashicorp/aws 5.x: an endpoint
 # configuration, and pipelines whose Training, Tuning, Processing and Transform steps
 # use a valid type, a nonexistent type, or a type that exists only for another use
-# (ml.t2.medium is a hosting-only type, ml.c5n.xlarge a training-only type).
+# (ml.t2.medium is a hosting-only type, ml.c5n.xlarge a training-only type), and
+# Training steps on heterogeneous clusters, judged instance group by instance group.
 # Invalid endpoint instance types cannot be planned with hashicorp/aws 5.x (the
 # provider rejects them): they are in ../aws5_hcl_only.
 
@@ -88,6 +89,68 @@ resource "aws_sagemaker_pipeline" "fail_training_hosting_only_instance" {
         RoleArn                = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
         OutputDataConfig       = { S3OutputPath = "s3://mlmarket-training-output-111122223333/015/" }
         ResourceConfig         = { InstanceType = "ml.t2.medium", InstanceCount = 1, VolumeSizeInGB = 30 }
+        StoppingCondition      = { MaxRuntimeInSeconds = 3600 }
+        EnableNetworkIsolation = true
+      }
+    }]
+  })
+}
+
+resource "aws_sagemaker_pipeline" "pass_training_instance_groups" {
+  pipeline_name         = "mlmarket-015-pass-training-instance-groups"
+  pipeline_display_name = "mlmarket-015-pass-training-instance-groups"
+  role_arn              = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-pipeline"
+
+  pipeline_definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{
+      Name = "TrainHeterogeneous"
+      Type = "Training"
+      Arguments = {
+        AlgorithmSpecification = {
+          TrainingImage     = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+          TrainingInputMode = "File"
+        }
+        RoleArn          = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+        OutputDataConfig = { S3OutputPath = "s3://mlmarket-training-output-111122223333/015/" }
+        ResourceConfig = {
+          VolumeSizeInGB = 30
+          InstanceGroups = [
+            { InstanceGroupName = "cpu", InstanceType = "ml.m5.xlarge", InstanceCount = 1 },
+            { InstanceGroupName = "network", InstanceType = "ml.c5n.xlarge", InstanceCount = 1 },
+          ]
+        }
+        StoppingCondition      = { MaxRuntimeInSeconds = 3600 }
+        EnableNetworkIsolation = true
+      }
+    }]
+  })
+}
+
+resource "aws_sagemaker_pipeline" "fail_training_group_hosting_only_instance" {
+  pipeline_name         = "mlmarket-015-fail-training-group-hosting-only"
+  pipeline_display_name = "mlmarket-015-fail-training-group-hosting-only"
+  role_arn              = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-pipeline"
+
+  pipeline_definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{
+      Name = "TrainHeterogeneous"
+      Type = "Training"
+      Arguments = {
+        AlgorithmSpecification = {
+          TrainingImage     = "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-model-training:1.0"
+          TrainingInputMode = "File"
+        }
+        RoleArn          = "arn:aws:iam::111122223333:role/mlmarket-sagemaker-execution"
+        OutputDataConfig = { S3OutputPath = "s3://mlmarket-training-output-111122223333/015/" }
+        ResourceConfig = {
+          VolumeSizeInGB = 30
+          InstanceGroups = [
+            { InstanceGroupName = "cpu", InstanceType = "ml.m5.xlarge", InstanceCount = 1 },
+            { InstanceGroupName = "small", InstanceType = "ml.t2.medium", InstanceCount = 1 },
+          ]
+        }
         StoppingCondition      = { MaxRuntimeInSeconds = 3600 }
         EnableNetworkIsolation = true
       }
