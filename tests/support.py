@@ -88,3 +88,27 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def made_result(
+    rule_id, address, verdict, message, *, file="stacks/prod/main.tf", line=None, skip_reason=None, stack="stacks/prod"
+):
+    """A hand-built Result of a catalog rule, as the engine would make it (for the report renderers' tests)."""
+    from mlmarket.engine import Result
+    from mlmarket.rules import get_rule
+
+    meta = get_rule(rule_id).metadata
+    return Result(
+        rule_id=rule_id,
+        title=meta.title,
+        severity=meta.severity,
+        address=address,
+        verdict=verdict,
+        message=message,
+        file=file,
+        line=line,
+        resource_type=address.split(".")[0],
+        docs_url=meta.docs_url,
+        skip_reason=skip_reason,
+        stack=stack,
+    )

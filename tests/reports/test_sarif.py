@@ -17,6 +17,7 @@ from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
 
 from support import EXAMPLES, REPO
+from support import made_result as made
 
 # The example whose point is one CKV_MLM_009 failure, and the addresses it fails.
 EXAMPLE_CHOICES = (
@@ -31,24 +32,6 @@ EXAMPLE_CHOICES = (
 )
 
 
-def made(
-    rule_id, address, verdict, message, *, file="stacks/prod/main.tf", line=None, skip_reason=None, stack="stacks/prod"
-):
-    meta = get_rule(rule_id).metadata
-    return Result(
-        rule_id=rule_id,
-        title=meta.title,
-        severity=meta.severity,
-        address=address,
-        verdict=verdict,
-        message=message,
-        file=file,
-        line=line,
-        resource_type=address.split(".")[0],
-        docs_url=meta.docs_url,
-        skip_reason=skip_reason,
-        stack=stack,
-    )
 
 
 SERVERLESS = "aws_sagemaker_endpoint_configuration.serverless"
