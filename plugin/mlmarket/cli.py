@@ -121,9 +121,10 @@ def _scan(args: argparse.Namespace) -> int:
     except ValueError as error:
         return _usage_error(str(error))
     overrides = Settings(seller_account=args.seller_account, publishing_region=args.publishing_region)
+    unread_modules: list[str] = []
     try:
         with _cyclic_gc_paused():
-            results = scan_paths(args.paths, overrides, args.config, rules, args.source_dir)
+            results = scan_paths(args.paths, overrides, args.config, rules, args.source_dir, unread_modules)
     except InputError as error:
         print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
         return EXIT_INPUT_ERROR
@@ -131,10 +132,26 @@ def _scan(args: argparse.Namespace) -> int:
         write_reports(results, outputs, quiet=args.quiet)
     except OutputError as error:
         return _usage_error(str(error))
+    _warn_unread_modules(unread_modules, args.strict)
     failing = {Verdict.FAILED, Verdict.UNKNOWN} if args.strict else {Verdict.FAILED}
     if args.soft_fail:
         return EXIT_OK
+    if args.strict and unread_modules:
+        return EXIT_FAILED
     return EXIT_FAILED if any(r.verdict in failing for r in results) else EXIT_OK
+
+
+def _warn_unread_modules(unread: list[str], strict: bool) -> None:
+    """Resources of modules mlmarket could not read were not judged: say so once, and fail under --strict."""
+    if not unread:
+        return
+    shown = "; ".join(unread[:5]) + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
+    consequence = "--strict fails the scan" if strict else "--strict would fail the scan"
+    print(
+        f"mlmarket: warning: {len(unread)} module call(s) not read (registry or git sources are not on disk), "
+        f"so their resources were not judged ({consequence}): {shown}",
+        file=sys.stderr,
+    )
 
 
 @contextlib.contextmanager

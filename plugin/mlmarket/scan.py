@@ -21,12 +21,17 @@ def scan_path(
     config_path: str | None = None,
     rules: Sequence[Rule] | None = None,
     source_dir: str | None = None,
+    unread_modules: list[str] | None = None,
 ) -> list[Result]:
+    """Results of every rule on every stack under `path`; module calls that could not be read (registry, git)
+    are added to `unread_modules`, as `<stack>: module.x (source "...")`."""
     resolved = settings_module.resolve(path, overrides, config_path)
     chosen = all_rules() if rules is None else rules
     sources = _source_index(source_dir) if source_dir and not os.path.isdir(path) else {}
     results: list[Result] = []
     for stack in read_path(path):
+        if unread_modules is not None:
+            unread_modules.extend(f"{stack.source}: {call}" for call in stack.unread_modules)
         _enrich_from_source(stack, sources)
         settings_module.apply(stack, resolved)
         results.extend(evaluate(stack, chosen, resolved.skips))
@@ -41,10 +46,11 @@ def scan_paths(
     config_path: str | None = None,
     rules: Sequence[Rule] | None = None,
     source_dir: str | None = None,
+    unread_modules: list[str] | None = None,
 ) -> list[Result]:
     results: list[Result] = []
     for path in paths:
-        results.extend(scan_path(path, overrides, config_path, rules, source_dir))
+        results.extend(scan_path(path, overrides, config_path, rules, source_dir, unread_modules))
     return results
 
 

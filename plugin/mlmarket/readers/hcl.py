@@ -26,8 +26,22 @@ _LOCAL_SOURCE = re.compile(r"^\.\.?/")
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 _DEFAULT_PROVIDERS = ("aws", "awscc")
 _MAX_MODULE_DEPTH = 20
-# A count or for_each beyond this is not expanded (one instance stands for all): bounded work on hostile input.
-_MAX_INSTANCES = 10_000
+"""Module calls nested deeper than this are an input error: real configurations nest a few levels, and a
+chain this deep is almost always a cycle through paths the cycle check cannot see (symlinks, `..` spellings)."""
+
+_BASE_INSTANCE_BUDGET = 5_000
+_SOURCE_BYTES_PER_INSTANCE = 100
+"""A root may expand to at most `_BASE_INSTANCE_BUDGET` resource and module instances, plus one more for each
+`_SOURCE_BYTES_PER_INSTANCE` bytes of Terraform and variables files read. A configuration that writes its
+resources out (or lists them in a variables file, as the benchmarks do) pays for them in input, which keeps
+memory proportional to input; `count` and `for_each` fan-out beyond that (10,000 module instances each making
+10,000 more) is refused instead of growing without bound. Each instance costs a few kB."""
+
+_MAX_FILE_BYTES = 8 * 1024 * 1024
+_MAX_LINE_BYTES = 256 * 1024
+"""Terraform and variables files larger than 8 MiB, or holding a line longer than 256 KiB, are refused before
+they are parsed: the HCL parser needs about 200 bytes of memory per byte of a single long token (an 8 MB
+one-line file took 1.7 GiB), and no hand-written or generated configuration comes near either bound."""
 
 
 @dataclass
@@ -70,29 +84,64 @@ def read_directory(path: str) -> list[Stack]:
     modules = _parse_tree(path, root)
     if not modules:
         raise InputError(path, "no Terraform files (*.tf) found")
-    called = _called_module_dirs(modules)
-    stacks = []
-    for directory in sorted(modules):
-        if directory not in called:
-            stacks.append(_build_root_stack(modules, directory))
-    return stacks
+    return _root_stacks(modules, root)
+
+
+def _root_stacks(modules: dict[str, ModuleDir], real_root: str) -> list[Stack]:
+    """Every directory that no module call is known to cover is judged as a root module.
+
+    A directory is left out only when every call to it was read and expanded to at least one instance while
+    building some root: a call with `count = 0`, a call from a directory that is never built, or a cycle must
+    not hide a directory's resources (fail closed). Directories uncalled are built first, then any directory
+    still uncovered, until nothing changes."""
+    callers = _module_callers(modules)
+    expanded: set[CallSite] = set()
+    stacks: dict[str, Stack] = {}
+    while True:
+        uncovered = sorted(
+            d
+            for d in modules
+            if d not in stacks and not (callers.get(d) and all(call in expanded for call in callers[d]))
+        )
+        if not uncovered:
+            return [stacks[d] for d in sorted(stacks)]
+        # Uncalled directories first, all at once; then one uncovered directory at a time, since building it
+        # may cover others (a module whose only caller was called with `count = 0`).
+        batch = [d for d in uncovered if not callers.get(d)] or uncovered[:1]
+        for directory in batch:
+            stacks[directory] = _build_root_stack(modules, directory, expanded, real_root)
 
 
 def _parse_tree(display_root: str, real_root: str) -> dict[str, ModuleDir]:
     import hcl2  # checkov's bc-python-hcl2; imported here so that plan scans never pay for it
 
+    def unreadable(error: OSError) -> None:
+        where = error.filename or real_root
+        shown = display_path(os.path.join(display_root, os.path.relpath(where, real_root)))
+        raise InputError(shown, f"cannot read the directory: {error.strerror or error}")
+
     modules: dict[str, ModuleDir] = {}
-    for directory, subdirs, files in os.walk(real_root, followlinks=False):
+    for directory, subdirs, files in os.walk(real_root, onerror=unreadable, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in subdirs:
+            _refuse_linked_directory(os.path.join(directory, name), real_root, display_root)
         for name in sorted(files):
-            if not name.endswith(".tf"):
-                continue
             full = os.path.join(directory, name)
             shown = display_path(os.path.join(display_root, os.path.relpath(full, real_root)))
+            if name.endswith(".tf.json"):
+                raise InputError(
+                    shown,
+                    "Terraform JSON syntax (*.tf.json) is not read yet; a scan that skipped it could pass a "
+                    "violation: scan a plan of this configuration instead (`terraform show -json`)",
+                )
+            if not name.endswith(".tf"):
+                continue
             _refuse_outside_links(full, real_root, shown)
-            text = _decode(read_bytes(full), shown)
+            text = _read_text(full, shown)
             try:
                 body = hcl2.loads(text)
+            except RecursionError:
+                raise InputError(shown, "invalid HCL: nested too deeply") from None
             except Exception as error:  # the parser raises lark errors of many kinds
                 raise InputError(
                     shown, f"invalid HCL: {_first_line(error)}", line=getattr(error, "line", None)
@@ -101,11 +150,42 @@ def _parse_tree(display_root: str, real_root: str) -> dict[str, ModuleDir]:
     return modules
 
 
+def _refuse_linked_directory(full: str, real_root: str, display_root: str) -> None:
+    """os.walk does not descend into a symlinked directory; one that points inside the scanned tree is
+    scanned at its real place, but one that points outside would be skipped without a word."""
+    if not os.path.islink(full):
+        return
+    target = os.path.realpath(full)
+    if os.path.isdir(target) and os.path.commonpath([target, real_root]) != real_root:
+        shown = display_path(os.path.join(display_root, os.path.relpath(full, real_root)))
+        raise InputError(
+            shown, "is a symlink to a directory outside the scanned directory; scan its target instead"
+        )
+
+
 def _refuse_outside_links(full: str, real_root: str, shown: str) -> None:
     if os.path.islink(full):
         target = os.path.realpath(full)
         if os.path.commonpath([target, real_root]) != real_root:
             raise InputError(shown, "is a symlink that points outside the scanned directory")
+
+
+def _read_text(full: str, shown: str) -> str:
+    try:
+        size = os.stat(full).st_size
+    except OSError as error:
+        raise InputError(shown, f"cannot read: {error.strerror or error}") from None
+    if size > _MAX_FILE_BYTES:
+        raise InputError(shown, f"is {size:,} bytes; mlmarket reads Terraform files of at most {_MAX_FILE_BYTES:,}")
+    text = _decode(read_bytes(full), shown)
+    if len(text) > _MAX_LINE_BYTES:
+        for number, line in enumerate(text.splitlines(), 1):
+            if len(line) > _MAX_LINE_BYTES:
+                raise InputError(
+                    shown, f"a line of {len(line):,} characters; mlmarket reads lines of at most "
+                    f"{_MAX_LINE_BYTES:,}", line=number,
+                )
+    return text
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -121,45 +201,70 @@ def _first_line(error: Exception) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _called_module_dirs(modules: dict[str, ModuleDir]) -> set[str]:
-    called = set()
+@dataclass(frozen=True)
+class CallSite:
+    """One `module` block: the directory that writes it and its name there."""
+
+    directory: str
+    name: str
+
+
+def _module_callers(modules: dict[str, ModuleDir]) -> dict[str, list[CallSite]]:
+    """Directory -> the module blocks whose local source points at it."""
+    callers: dict[str, list[CallSite]] = {}
     for directory, module in modules.items():
         for _, entry in module.blocks("module"):
-            for body in entry.values():
+            for name, body in entry.items():
                 source = unwrap_value(body.get("source")) if isinstance(body, dict) else None
                 if isinstance(source, str) and _LOCAL_SOURCE.match(source):
-                    called.add(os.path.normpath(os.path.join(directory, source)))
-    return called
+                    target = _module_directory(directory, source)
+                    callers.setdefault(target, []).append(CallSite(directory, name))
+    return callers
 
 
-def _read_tfvars(directory: str, root_shown: str) -> dict[str, Any]:
+def _module_directory(caller: str, source: str) -> str:
+    return os.path.realpath(os.path.join(caller, source))
+
+
+def _read_tfvars(directory: str, root_shown: str, real_root: str) -> tuple[dict[str, Any], int]:
+    """The root's variables files in Terraform's order, and how many bytes they held."""
     import hcl2
 
     values: dict[str, Any] = {}
+    total = 0
     names = sorted(os.listdir(directory))
     ordered = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
     ordered += [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     for name in ordered:
         full = os.path.join(directory, name)
         shown = display_path(os.path.join(root_shown, name))
-        text = _decode(read_bytes(full), shown)
+        _refuse_outside_links(full, real_root, shown)
+        text = _read_text(full, shown)
+        total += len(text)
         try:
             parsed = json.loads(text) if name.endswith(".json") else hcl2.loads(text)
+        except RecursionError:
+            raise InputError(shown, "invalid variables file: nested too deeply") from None
         except Exception as error:
             raise InputError(shown, f"invalid variables file: {_first_line(error)}") from None
         if not isinstance(parsed, dict):
             raise InputError(shown, "a variables file must hold an object")
         values.update(parsed if name.endswith(".json") else unwrap_attributes(parsed))
-    return values
+    return values, total
 
 
-def _build_root_stack(modules: dict[str, ModuleDir], directory: str) -> Stack:
+def _build_root_stack(
+    modules: dict[str, ModuleDir], directory: str, expanded: set[CallSite], real_root: str
+) -> Stack:
     module = modules[directory]
     shown_dir = os.path.dirname(module.files[0].path) or "."
-    inputs = _read_tfvars(directory, shown_dir)
+    inputs, tfvars_bytes = _read_tfvars(directory, shown_dir, real_root)
+    source_bytes = tfvars_bytes + sum(len(f.text) for m in modules.values() for f in m.files)
     resources: list[Resource] = []
-    builder = _ModuleBuilder(modules, resources)
-    root_providers = builder.build(directory, "", inputs, inherited={}, explicit={}, depth=0)
+    builder = _ModuleBuilder(
+        modules, resources, expanded, _BASE_INSTANCE_BUDGET + source_bytes // _SOURCE_BYTES_PER_INSTANCE
+    )
+    root_providers = builder.build(directory, "", inputs, inherited={}, explicit={}, chain=(directory,))
     default = root_providers.get("aws")
     pinned = {p.account for p in builder.all_providers if isinstance(p.account, str)}
     return Stack(
@@ -167,14 +272,25 @@ def _build_root_stack(modules: dict[str, ModuleDir], directory: str) -> Stack:
         resources=resources,
         default_region=default.region if default else None,
         pinned_accounts=frozenset(pinned),
+        unread_modules=tuple(builder.unread_modules),
     )
 
 
 class _ModuleBuilder:
-    def __init__(self, modules: dict[str, ModuleDir], resources: list[Resource]) -> None:
+    def __init__(
+        self,
+        modules: dict[str, ModuleDir],
+        resources: list[Resource],
+        expanded: set[CallSite],
+        instance_budget: int,
+    ) -> None:
         self.modules = modules
         self.resources = resources
         self.all_providers: list[ProviderInfo] = []
+        # Module calls read and expanded to at least one instance (shared by every root of the scan).
+        self.expanded = expanded
+        self.instances_left = instance_budget
+        self.unread_modules: list[str] = []
 
     def build(
         self,
@@ -183,8 +299,9 @@ class _ModuleBuilder:
         inputs: dict[str, Any],
         inherited: dict[str, ProviderInfo],
         explicit: dict[str, ProviderInfo],
-        depth: int,
+        chain: tuple[str, ...],
     ) -> dict[str, ProviderInfo]:
+        """Build one module instance; `chain` is the directories of the calls leading here, this one last."""
         module = self.modules[directory]
         evaluator = Evaluator(self._variables(module, inputs))
         evaluator.locals = self._locals(module, evaluator)
@@ -199,21 +316,33 @@ class _ModuleBuilder:
             self._resources(parsed, entry, "managed", prefix, providers, evaluator)
         for parsed, entry in module.blocks("data"):
             self._resources(parsed, entry, "data", prefix, providers, evaluator)
-        if depth < _MAX_MODULE_DEPTH:
-            for parsed, entry in module.blocks("module"):
-                for name, body in entry.items():
-                    self._module_call(directory, parsed, name, body, prefix, providers, evaluator, depth)
+        for parsed, entry in module.blocks("module"):
+            for name, body in entry.items():
+                self._module_call(parsed, name, body, prefix, providers, evaluator, chain)
         return providers
+
+    def _expansions(self, raw: dict[str, Any], evaluator: Evaluator, parsed: ParsedFile, what: str,
+                    line: Any) -> list[tuple[str, Evaluator]]:
+        instances = _expansions(raw, evaluator, self.instances_left)
+        self.instances_left -= len(instances)
+        if self.instances_left < 0:
+            raise InputError(
+                parsed.path,
+                f"{what} expands the configuration past {_BASE_INSTANCE_BUDGET:,} resource and module instances "
+                "beyond what its files write out (count/for_each fan-out); mlmarket refuses rather than guess",
+                line=line if isinstance(line, int) else None,
+            )
+        return instances
 
     def _variables(self, module: ModuleDir, inputs: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         sensitive: set[str] = set()
-        for _, entry in module.blocks("variable"):
+        for parsed, entry in module.blocks("variable"):
             for name, body in entry.items():
                 if not isinstance(body, dict):
                     continue
                 declared = unwrap_attributes(body)
-                if declared.get("sensitive") is True:
+                if _is_sensitive(declared.get("sensitive", False), parsed, body):
                     sensitive.add(name)
                 if "default" in declared:
                     values[name] = declared["default"]
@@ -265,7 +394,11 @@ class _ModuleBuilder:
             for name, body in named.items():
                 if not isinstance(body, dict):
                     continue
-                for key, instance_evaluator in _expansions(unwrap_block(body), evaluator):
+                instances = self._expansions(
+                    unwrap_block(body), evaluator, parsed, f"{prefix}{resource_type}.{name}",
+                    body.get("__start_line__"),
+                )
+                for key, instance_evaluator in instances:
                     self.resources.append(
                         self._resource(parsed, resource_type, name, key, body, mode, prefix, providers,
                                        instance_evaluator)
@@ -325,24 +458,37 @@ class _ModuleBuilder:
 
     def _module_call(
         self,
-        directory: str,
         parsed: ParsedFile,
         name: str,
         body: Any,
         prefix: str,
         providers: dict[str, ProviderInfo],
         evaluator: Evaluator,
-        depth: int,
+        chain: tuple[str, ...],
     ) -> None:
         if not isinstance(body, dict):
             return
         raw = unwrap_attributes(body)
         source = raw.get("source")
+        line = body.get("__start_line__")
         if not isinstance(source, str) or not _LOCAL_SOURCE.match(source):
-            return  # registry and git modules are not on disk to read; their resources stay out of scope
-        child = os.path.normpath(os.path.join(directory, source))
+            # Registry and git modules are not on disk to read: their resources stay out of scope, and the
+            # scan says so (fail closed: `--strict` fails on it).
+            self.unread_modules.append(f"{prefix}module.{name} (source {json.dumps(str(source))})")
+            return
+        child = _module_directory(chain[-1], source)
+        if child in chain:
+            raise InputError(
+                parsed.path,
+                f"module `{name}` source {source!r} calls a module already in its own call chain "
+                "(Terraform refuses a module that calls itself)",
+                line=line,
+            )
+        if len(chain) > _MAX_MODULE_DEPTH:
+            raise InputError(
+                parsed.path, f"module `{name}`: module calls nested more than {_MAX_MODULE_DEPTH} deep", line=line
+            )
         if child not in self.modules:
-            line = body.get("__start_line__")
             raise InputError(
                 parsed.path, f"module `{name}` source {source!r} has no Terraform files", line=line
             )
@@ -355,13 +501,31 @@ class _ModuleBuilder:
                     if parent is not None:
                         explicit[child_key] = parent
         inherited = {k: v for k, v in providers.items() if k in _DEFAULT_PROVIDERS}
-        for key, instance_evaluator in _expansions(raw, evaluator):
+        instances = self._expansions(raw, evaluator, parsed, f"{prefix}module.{name}", line)
+        if instances:
+            self.expanded.add(CallSite(chain[-1], name))
+        for key, instance_evaluator in instances:
             inputs = {
                 argument: instance_evaluator.value(value)
                 for argument, value in raw.items()
                 if argument not in {"source", "version", "providers", *_META_ARGUMENTS}
             }
-            self.build(child, f"{prefix}module.{name}{key}.", inputs, inherited, explicit, depth + 1)
+            self.build(child, f"{prefix}module.{name}{key}.", inputs, inherited, explicit, (*chain, child))
+
+
+_TRUE_SPELLINGS = (True, "true", "1")
+_FALSE_SPELLINGS = (False, "false", "0")
+
+
+def _is_sensitive(value: Any, parsed: ParsedFile, body: dict[str, Any]) -> bool:
+    """`sensitive` as Terraform converts it to a bool: true, "true" or "1" (Terraform 1.11 accepts each)."""
+    if any(value is spelling or (isinstance(value, str) and value == spelling) for spelling in _TRUE_SPELLINGS):
+        return True
+    if any(value is spelling or (isinstance(value, str) and value == spelling) for spelling in _FALSE_SPELLINGS):
+        return False
+    raise InputError(
+        parsed.path, "a variable's `sensitive` must be true or false", line=body.get("__start_line__")
+    )
 
 
 def _provider_key(reference: Any) -> str:
@@ -379,24 +543,29 @@ def _dynamic_block_names(value: Any) -> list[str]:
     return names
 
 
-def _expansions(raw: dict[str, Any], evaluator: Evaluator) -> list[tuple[str, Evaluator]]:
+def _expansions(raw: dict[str, Any], evaluator: Evaluator, limit: int) -> list[tuple[str, Evaluator]]:
     """The instances `count`/`for_each` make, with their address keys, as Terraform names them.
 
     When the collection is only known at apply time the block stays one unexpanded instance (its
-    `each.*`/`count.*` values are then Unknown)."""
+    `each.*`/`count.*` values are then Unknown). More than `limit` instances: `limit + 1` are returned
+    unbuilt-for, so that the caller refuses the configuration without materialising a fan-out."""
     if "count" in raw:
         count = evaluator.value(raw["count"])
-        if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= _MAX_INSTANCES:
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            if count > limit:
+                return [("", evaluator)] * (limit + 1)
             return [(f"[{index}]", evaluator.for_instance({"count": {"index": index}})) for index in range(count)]
     elif "for_each" in raw:
         each = evaluator.value(raw["for_each"])
-        if isinstance(each, dict) and len(each) <= _MAX_INSTANCES:
+        if isinstance(each, dict):
             items = list(each.items())
-        elif isinstance(each, list) and len(each) <= _MAX_INSTANCES and all(isinstance(v, str) for v in each):
-            items = [(value, value) for value in each]
+        elif isinstance(each, list) and all(isinstance(v, str) for v in each):
+            items = [(value, value) for value in dict.fromkeys(each)]
         else:
             items = None
         if items is not None:
+            if len(items) > limit:
+                return [("", evaluator)] * (limit + 1)
             return [
                 (f"[{json.dumps(str(key))}]", evaluator.for_instance({"each": {"key": key, "value": value}}))
                 for key, value in items

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mlmarket.model import Unknown
+from mlmarket.model import SENSITIVE, Unknown
 
 _WHOLE = re.compile(r"^\$\{(?P<expr>.*)\}$", re.DOTALL)
 _INTERPOLATION = re.compile(r"\$\{(?P<expr>[^{}]*)\}")
@@ -26,6 +26,9 @@ _RESOURCE_REFERENCE = re.compile(
     r"(?<![\w.])(?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*(?:data\.)?(?:aws|awscc)_[a-z0-9_]+\.[A-Za-z_][\w-]*"
     r"(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*)?"
 )
+# A call of Terraform's `sensitive()` anywhere in an expression (not `nonsensitive()`): the value is sensitive, and
+# since its argument is often the secret itself, the expression's text must not reach a reason either.
+_SENSITIVE_CALL = re.compile(r"(?<![\w.])sensitive\s*\(")
 _JSONENCODE = re.compile(r"^jsonencode\((?P<body>.*)\)$", re.DOTALL)
 _COLLECTION = re.compile(r"^to(?P<kind>set|list|map)\((?P<body>.*)\)$", re.DOTALL)
 
@@ -63,6 +66,8 @@ class Evaluator:
     def _string(self, text: str) -> Any:
         if "${" not in text:
             return text
+        if "sensitive" in text and _SENSITIVE_CALL.search(text):
+            return SENSITIVE
         whole = _WHOLE.match(text)
         if whole and "${" not in whole["expr"]:
             return self._expression(whole["expr"].strip())
