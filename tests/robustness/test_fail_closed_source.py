@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -290,3 +291,20 @@ def test_registry_module_is_named_on_stderr_and_fails_under_strict(root):
             "--strict fails", "--strict would fail"
         )
     ]
+
+
+def test_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(root, tmp_path):
+    os.rename(os.fsencode(root / "main.tf"), os.fsencode(root) + b"/bad\xff.tf")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    args = [str(root)]
+    for fmt in FORMATS:
+        args += ["--format", fmt, "--output-file", str(reports / fmt)]
+    result = run_cli("scan", *args)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    entries = json.loads((reports / "json").read_text())["results"]
+    assert {e["file"] for e in entries} == {f"{root}/bad\\xff.tf"}
+    assert {e["address"] for e in entries if e["verdict"] == "FAILED"} == {VIOLATION}
+    for fmt in FORMATS:  # JSON escapes the backslash once more; a SARIF URI percent-encodes it
+        assert re.search(r"bad(\\{1,2}|%5C)xff\.tf", (reports / fmt).read_text()), fmt

@@ -64,9 +64,15 @@ def load_json_document(path: str) -> Any:
 
 
 def display_path(path: str) -> str:
-    """Paths in findings: relative to the working directory when under it, else as given."""
+    """Paths in findings: relative to the working directory when under it, else as given.
+
+    A file name that is not UTF-8 reaches Python with surrogate escapes, which no report can encode: its
+    undecodable bytes are shown as `\\xNN` instead."""
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
+        relative = ".."
+    shown = path if relative.startswith("..") else relative
+    if shown.isascii():
+        return shown
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
