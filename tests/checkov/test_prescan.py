@@ -125,11 +125,28 @@ def test_one_child_serves_every_plan_of_a_run():
     for plan, outcome in zip(plans, outcomes, strict=True):
         expected = {(r.rule_id, r.address, r.verdict.value, r.message) for r in scan_path(plan, Settings())}
         assert isinstance(outcome, prescan.Verdicts)
-        assert {(rule, address, verdict, message) for rule, _, address, verdict, message in outcome.rows} == expected
+        assert {(rule, address, verdict, message) for rule, _, address, verdict, message, _ in outcome.rows} == expected
 
 
-def test_a_child_that_fails_leaves_the_scan_to_the_checks(monkeypatch):
-    monkeypatch.setattr(sys, "executable", "/bin/false")  # the child exits 1 at once, printing nothing
+@pytest.mark.parametrize(
+    ("executable", "error"),
+    [
+        ("/bin/false", "mlmarket's scan process exited with code 1"),  # dies at once, printing nothing
+        ("/bin/echo", "mlmarket's scan process printed output that cannot be read"),  # prints its arguments
+    ],
+    ids=["dies", "unreadable-output"],
+)
+def test_a_child_that_dies_or_prints_garbage_fails_every_check(monkeypatch, executable, error):
+    # Fail closed: whatever killed the child might kill checkov too, so it is not retried in-process.
+    monkeypatch.setattr(sys, "executable", executable)
+    plans = [str(SERVERLESS / "plan.json"), str(MULTI_REGION / "plan.json")]
+    outcomes = FakePlanRunner().run(files=plans)
+    assert all(isinstance(o, prescan.ScanFailed) and o.message.startswith(error) for o in outcomes), outcomes
+    assert len(outcomes) == 2
+
+
+def test_a_child_that_cannot_start_leaves_the_scan_to_the_checks(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     assert FakePlanRunner().run(files=[str(SERVERLESS / "plan.json")]) == [None]
 
 

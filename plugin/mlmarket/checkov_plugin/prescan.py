@@ -5,9 +5,10 @@ rendering the configuration on one core before it calls the first check. The mlm
 needs (mlmarket reads the source itself: checkov's parsed definitions are rewritten in place, lists sorted
 and "true" turned into True) runs meanwhile in a child process, on the core checkov leaves idle; the first
 check collects its results. A checkov user then waits for mlmarket only where its scan outlasts checkov's
-own parse (on one core the two share it: the same work as before, plus a Python start). When the child
-fails in any way, the checks scan in-process as before; the results are the same either way
-(tests/checkov/test_prescan.py).
+own parse (on one core the two share it: the same work as before, plus a Python start). The results are the
+same either way (tests/checkov/test_prescan.py). A child that cannot be started leaves the scan to the checks,
+in-process; a child that started and then died, or printed what cannot be read, fails every check with
+that error (fail closed): whatever killed it might kill checkov's own process too.
 
 `MLMARKET_CHECKOV_PRESCAN=0` turns it off. The child runs this module's `_main` on the targets and prints the
 results of each as JSON on stdout.
@@ -19,39 +20,107 @@ import atexit
 import os
 import subprocess
 import sys
+import tempfile
+import traceback
 from typing import Any, NamedTuple
 
 DISABLE_ENV = "MLMARKET_CHECKOV_PRESCAN"
 _RUNNER_MODULES = {"checkov.terraform.runner": False, "checkov.terraform.plan_runner": True}
 
 
-class Verdicts(NamedTuple):
-    """One scan's results as the checks look them up: (rule ID, file, address, verdict, message) rows."""
+Row = tuple[str, str, str, str, str, str]
+_ROW_FIELDS = 6
 
-    rows: list[tuple[str, str, str, str, str]]
+
+class Verdicts(NamedTuple):
+    """One scan's results as the checks look them up: (rule ID, file, address, verdict, message, stack) rows;
+    the stack is the root module (or plan) whose build judged the resource."""
+
+    rows: list[Row]
 
 
 class ScanFailed(NamedTuple):
-    """The source could not be read (mlmarket's one-line input error): every check fails with it."""
+    """The source could not be scanned (mlmarket's one-line input error, or any other error in one line):
+    every check fails with it."""
 
     message: str
+
+
+def describe(error: BaseException) -> str:
+    """Any error in one line: an input error as mlmarket words it, anything else with its type and where in
+    mlmarket it was raised."""
+    from mlmarket.errors import InputError
+
+    if isinstance(error, InputError):
+        return _one_line(error.one_line())
+    where = ""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(package + os.sep):
+            where = f" at mlmarket/{os.path.relpath(frame.filename, package)}:{frame.lineno}"
+            break
+    try:
+        text = _one_line(str(error))
+    except Exception:  # an error that cannot even be printed is still reported
+        text = "(its message cannot be printed)"
+    return f"internal error ({type(error).__name__}{where}){': ' + text if text else ''}"
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class _Child:
     """One child scanning every target of a runner run (`checkov -f a.json -f b.json` starts one, not two)."""
 
     def __init__(self, targets: list[str]) -> None:
-        self.process = _spawn(targets)
+        self.targets = targets
+        # The child's stderr goes to a file, not a pipe that nobody reads while checkov parses.
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the child is done)
+        try:
+            self.process = _spawn(targets, self.stderr)
+        except BaseException:
+            self.stderr.close()
+            raise
         self.outcomes: dict[str, Verdicts | ScanFailed] | None = None
 
-    def outcome(self, target: str) -> Verdicts | ScanFailed | None:
+    def outcome(self, target: str) -> Verdicts | ScanFailed:
         if self.outcomes is None:
-            try:
-                output, _ = self.process.communicate()
-            except OSError:
-                output = b""
-            self.outcomes = _decode(output) if self.process.returncode == 0 else {}
-        return self.outcomes.get(target)
+            self.outcomes = self._finish()
+        found = self.outcomes.get(target)
+        return found if found is not None else ScanFailed(f"mlmarket's scan process gave no result for {target}")
+
+    def _finish(self) -> dict[str, Verdicts | ScanFailed]:
+        try:
+            output, _ = self.process.communicate()
+        except Exception as error:
+            self.process.kill()
+            self.process.wait()
+            return self._failed(f"reading it failed: {describe(error)}")
+        if self.process.returncode != 0:
+            code = self.process.returncode
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+            return self._failed(how + self._last_error_line())
+        self.stderr.close()
+        outcomes = _decode(output, self.targets)
+        if outcomes is None:
+            return self._failed(f"printed output that cannot be read ({len(output)} bytes)")
+        return outcomes
+
+    def _failed(self, how: str) -> dict[str, Verdicts | ScanFailed]:
+        failed = ScanFailed(f"mlmarket's scan process {how}")
+        return dict.fromkeys(self.targets, failed)
+
+    def _last_error_line(self) -> str:
+        try:
+            self.stderr.seek(0)
+            lines = [line for line in self.stderr.read().decode(errors="replace").splitlines() if line.strip()]
+        except Exception:  # what the child said is only a hint: its exit status is the error
+            lines = []
+        finally:
+            self.stderr.close()
+        return f": {_one_line(lines[-1])}" if lines else ""
 
 
 _pending: dict[str, _Child] = {}
@@ -65,16 +134,22 @@ def start_for_current_run(check: Any) -> None:
     unless the run's filter (`-c`, `--skip-check`) leaves this check out."""
     if os.environ.get(DISABLE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
         return
+    if getattr(sys, "frozen", False):  # sys.executable is not a Python that runs `-c`
+        return
     targets = [t for t in _targets_of_running_runner(check) if t not in _pending]
     if targets:
-        child = _Child(targets)
+        try:
+            child = _Child(targets)
+        except OSError:  # no child (no process could be started): the checks scan in-process
+            return
         for target in targets:
             _pending[target] = child
         started.extend(targets)
 
 
 def collect(target: str) -> Verdicts | ScanFailed | None:
-    """The child's verdicts for `target`, or None when none was started or it failed (scan in-process)."""
+    """The child's verdicts for `target` (ScanFailed when it failed), or None when none was started for it
+    (the checks scan in-process)."""
     child = _pending.pop(target, None)
     found = child.outcome(target) if child is not None else None
     if found is not None:
@@ -108,7 +183,7 @@ def _selected(check: Any, runner_filter: Any, runner: Any) -> bool:
         return True
 
 
-def _spawn(targets: list[str]) -> subprocess.Popen[bytes]:
+def _spawn(targets: list[str], stderr: Any) -> subprocess.Popen[bytes]:
     # The child imports mlmarket as any process of this interpreter would (the same install, nearly always);
     # this package's own parent directory goes last on its path for a parent that found mlmarket some other
     # way. Last, not in PYTHONPATH: that would put a site-packages directory ahead of the standard library.
@@ -121,29 +196,42 @@ def _spawn(targets: list[str]) -> subprocess.Popen[bytes]:
         [sys.executable, "-c", bootstrap, package_parent, *targets],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # a failed child is replaced by the in-process scan, which says why
+        stderr=stderr,
     )
 
 
-def verdict_rows(results: list[Any]) -> list[tuple[str, str, str, str, str]]:
+def verdict_rows(results: list[Any]) -> list[Row]:
     """mlmarket Results as the checks look them up, whether scanned here or in the child."""
-    return [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message) for r in results]
+    return [(r.rule_id, r.file or "", r.address, r.verdict.value, r.message, r.stack) for r in results]
 
 
-def _decode(output: bytes) -> dict[str, Verdicts | ScanFailed]:
+def _decode(output: bytes, targets: list[str]) -> dict[str, Verdicts | ScanFailed] | None:
+    """The child's outcome for every target, or None when any of it cannot be read."""
     import orjson
 
     try:
         document: Any = orjson.loads(output)
     except orjson.JSONDecodeError:
-        return {}
+        return None
+    if not isinstance(document, dict):
+        return None
     outcomes: dict[str, Verdicts | ScanFailed] = {}
-    for target, outcome in document.items() if isinstance(document, dict) else ():
+    for target in targets:
+        outcome = document.get(target)
         if isinstance(outcome, dict) and isinstance(outcome.get("error"), str):
             outcomes[target] = ScanFailed(outcome["error"])
         elif isinstance(outcome, dict) and isinstance(outcome.get("results"), list):
-            outcomes[target] = Verdicts([tuple(row) for row in outcome["results"]])
+            rows = outcome["results"]
+            if not all(_is_row(row) for row in rows):
+                return None
+            outcomes[target] = Verdicts([tuple(row) for row in rows])
+        else:
+            return None
     return outcomes
+
+
+def _is_row(row: Any) -> bool:
+    return isinstance(row, list) and len(row) == _ROW_FIELDS and all(isinstance(v, str) for v in row)
 
 
 @atexit.register
@@ -153,13 +241,13 @@ def _stop_uncollected() -> None:
         if child.process.poll() is None:
             child.process.kill()
         child.process.wait()
+        child.stderr.close()
     _pending.clear()
 
 
 def _main(targets: list[str]) -> int:
     import orjson
 
-    from mlmarket.errors import InputError
     from mlmarket.scan import scan_path
     from mlmarket.settings import Settings
 
@@ -167,10 +255,9 @@ def _main(targets: list[str]) -> int:
     for target in targets:
         try:
             results = scan_path(target, Settings())
-        except InputError as error:
-            document[target] = {"error": error.one_line()}
-        else:
             document[target] = {"results": verdict_rows(results)}
+        except Exception as error:  # any error fails every check of the target with it (fail closed)
+            document[target] = {"error": describe(error)}
     sys.stdout.buffer.write(orjson.dumps(document))
     sys.stdout.flush()
     return 0
