@@ -51,6 +51,11 @@ def evaluate(stack: Stack, rules: Iterable[Rule], skips: dict[str, str] | None =
     results: list[Result] = []
     append = results.append
     for resource in stack.resources:
+        if resource.unknown_reason is not None:
+            # None of the resource can be read: every rule for its type says so, none guesses from the rest.
+            for rule in by_type.get(resource.type, ()):
+                append(_unreadable(rule, resource, stack, skips))
+            continue
         for rule in by_type.get(resource.type, ()):
             result = _judge(rule, resource, stack, skips)
             if result is not None:
@@ -58,12 +63,28 @@ def evaluate(stack: Stack, rules: Iterable[Rule], skips: dict[str, str] | None =
     return results
 
 
+def _skip(meta: RuleMetadata, resource: Resource, stack: Stack, skips: dict[str, str]) -> Result | None:
+    skip_reason = resource.skips.get(meta.id, skips.get(meta.id)) if resource.skips or skips else None
+    if skip_reason is None:
+        return None
+    message = f"skipped: {skip_reason}" if skip_reason else "skipped without a reason"
+    return _result(meta, resource, stack, Verdict.SKIPPED, message, skip_reason)
+
+
+def _unreadable(rule: Rule, resource: Resource, stack: Stack, skips: dict[str, str]) -> Result:
+    meta = rule.metadata
+    skipped = _skip(meta, resource, stack, skips)
+    if skipped is not None:
+        return skipped
+    return _result(meta, resource, stack, Verdict.UNKNOWN, str(resource.unknown_reason))
+
+
 def _judge(rule: Rule, resource: Resource, stack: Stack, skips: dict[str, str]) -> Result | None:
     meta = rule.metadata
-    skip_reason = resource.skips.get(meta.id, skips.get(meta.id)) if resource.skips or skips else None
-    if skip_reason is not None:
-        message = f"skipped: {skip_reason}" if skip_reason else "skipped without a reason"
-        return _result(meta, resource, stack, Verdict.SKIPPED, message, skip_reason)
+    if resource.skips or skips:
+        skipped = _skip(meta, resource, stack, skips)
+        if skipped is not None:
+            return skipped
     try:
         finding = rule.evaluate(resource, stack)
     except Exception as error:  # a rule that raises must fail closed, never vanish

@@ -164,14 +164,14 @@ def test_a_pipeline_definition_that_is_not_json(tmp_path):
 
 
 def test_a_file_that_cannot_be_opened(tmp_path):
-    """Root reads any file whatever its mode; a Unix socket is a file nobody can open."""
+    """Root reads any file whatever its mode; a Unix socket is a file nobody can open (refused before opening)."""
     import socket
 
     path = tmp_path / "plan.json"
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(path))
-        assert_input_error(run_cli("scan", str(path)), str(path), "cannot read")
+        assert_input_error(run_cli("scan", str(path)), str(path), "is a socket, not a regular file")
     finally:
         server.close()
 

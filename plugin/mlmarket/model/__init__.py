@@ -65,6 +65,9 @@ class Resource:
     skips: dict[str, str] = field(default_factory=dict)
     # The one account the resource's provider pins with allowed_account_ids, if any.
     account: str | Unknown | None = None
+    # Set when none of the resource's value can be read (a plan's `after_unknown: true` or `after_sensitive:
+    # true` for all of it): every rule that applies to it is UNKNOWN with this reason, none is run.
+    unknown_reason: str | None = None
     # Views several rules derive from the attributes (pipeline steps, images), computed once per resource.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from mlmarket import limits
-from mlmarket.model import Finding, Resource, Stack, Unknown, as_number, blocks
+from mlmarket.model import Finding, Resource, Stack, Unknown, blocks
 from mlmarket.model.pipeline import PIPELINE_TYPE, pipeline_steps
-from mlmarket.rules._numeric_limits import PACKAGE_TYPES, describe_number, validation_profiles
+from mlmarket.rules._numeric_limits import (
+    PACKAGE_TYPES,
+    NotFinite,
+    describe_number,
+    limit_number,
+    not_finite,
+    validation_profiles,
+)
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
 
 SAGEMAKER_DEFAULT_MAX_PAYLOAD_MB = 6
@@ -94,7 +101,9 @@ def _judge_pipeline(resource: Resource) -> Finding | None:
 
 def _judge_payload(where: str, *, payload: Any, concurrency: Any, payload_name: str, concurrency_name: str) -> Finding:
     limit = limits.BATCH_MAX_PAYLOAD_MB
-    payload_mb = as_number(payload)
+    payload_mb = limit_number(payload)
+    if isinstance(payload_mb, NotFinite):
+        return not_finite(where, payload_name, payload_mb)
     if isinstance(payload_mb, Unknown):
         return unknown(
             f"{where} {payload_name} cannot be checked against the {limit} MB batch limit: {payload_mb.reason}"
@@ -106,7 +115,9 @@ def _judge_payload(where: str, *, payload: Any, concurrency: Any, payload_name: 
         return failed(f"{where} {payload_name} is {describe_number(payload_mb)}, over the {limit} MB batch limit")
     else:
         payload_text = describe_number(payload_mb)
-    transforms = as_number(concurrency)
+    transforms = limit_number(concurrency)
+    if isinstance(transforms, NotFinite):
+        return not_finite(where, concurrency_name, transforms)
     if transforms is None:
         return passed(f"{where} {payload_name} is within the {limit} MB batch limit")
     if isinstance(transforms, Unknown):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from mlmarket import limits
-from mlmarket.model import Finding, Resource, Stack, Unknown, as_number
+from mlmarket.model import Finding, Resource, Stack, Unknown
 from mlmarket.model.pipeline import PIPELINE_TYPE, PipelineStep, dig, pipeline_steps
-from mlmarket.rules._numeric_limits import describe_number
+from mlmarket.rules._numeric_limits import NotFinite, describe_number, limit_number, not_finite
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
 
 _TIMEOUT_PATH = ("ModelClientConfig", "InvocationsTimeoutInSeconds")
@@ -52,7 +52,9 @@ class CKV_MLM_011(Rule):
 
 def _judge_step(step: PipelineStep) -> Finding:
     limit = limits.BATCH_MAX_INVOCATION_SECONDS
-    timeout = as_number(dig(step.arguments, *_TIMEOUT_PATH))
+    timeout = limit_number(dig(step.arguments, *_TIMEOUT_PATH))
+    if isinstance(timeout, NotFinite):
+        return not_finite(step.label, _TIMEOUT_NAME, timeout)
     if isinstance(timeout, Unknown):
         return unknown(
             f"{step.label} {_TIMEOUT_NAME} cannot be checked against the {limit} s batch limit: {timeout.reason}"

@@ -6,9 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlmarket import limits
-from mlmarket.model import Finding, Resource, Stack, Unknown, Verdict, as_bool, as_number, blocks, first_block
+from mlmarket.model import Finding, Resource, Stack, Unknown, Verdict, as_bool, blocks, first_block
 from mlmarket.model.pipeline import PIPELINE_TYPE, dig, pipeline_steps
-from mlmarket.rules._numeric_limits import ALGORITHM_TYPES, describe_number, validation_profiles
+from mlmarket.rules._numeric_limits import (
+    ALGORITHM_TYPES,
+    NotFinite,
+    describe_number,
+    limit_number,
+    not_finite,
+    validation_profiles,
+)
 from mlmarket.rules.base import Rule, RuleMetadata, passed, unknown, worst
 
 TRAINING_JOB_TYPE = "aws_sagemaker_training_job"
@@ -176,7 +183,9 @@ def _judge_spot(where: str, spot_value: Any, wait: Any, runtime: Any, names: _Na
 def _judge_wait(wait: Any, runtime: Any, names: _Names, *, wait_required: bool) -> tuple[Verdict, str]:
     """The verdict for a spot job's stopping condition, and its message without the location."""
     limit = limits.SPOT_MAX_WAIT_SECONDS
-    wait_seconds = as_number(wait)
+    wait_seconds = limit_number(wait)
+    if isinstance(wait_seconds, NotFinite):
+        return Verdict.FAILED, not_finite("", names.wait, wait_seconds).message.lstrip()
     if isinstance(wait_seconds, Unknown):
         return (
             Verdict.UNKNOWN,
@@ -194,7 +203,9 @@ def _judge_wait(wait: Any, runtime: Any, names: _Names, *, wait_required: bool) 
             Verdict.FAILED,
             f"{names.wait} is {describe_number(wait_seconds)}, over the {limit} s spot training limit",
         )
-    runtime_seconds = as_number(runtime)
+    runtime_seconds = limit_number(runtime)
+    if isinstance(runtime_seconds, NotFinite):
+        return Verdict.FAILED, not_finite("", names.runtime, runtime_seconds).message.lstrip()
     if isinstance(runtime_seconds, Unknown):
         return Verdict.UNKNOWN, f"{names.runtime} cannot be compared with {names.wait}: {runtime_seconds.reason}"
     if runtime_seconds is not None and runtime_seconds > wait_seconds:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from mlmarket import limits
-from mlmarket.model import Finding, Resource, Stack, Unknown, as_number, as_str
-from mlmarket.rules._numeric_limits import ENDPOINT_CONFIGURATION_TYPE, describe_number, variants
+from mlmarket.model import Finding, Resource, Stack, Unknown, as_str
+from mlmarket.rules._numeric_limits import (
+    ENDPOINT_CONFIGURATION_TYPE,
+    NotFinite,
+    describe_number,
+    limit_number,
+    not_finite,
+    variants,
+)
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
 
 
@@ -45,7 +52,9 @@ class CKV_MLM_016(Rule):
 
 def _judge_variant(label: str, variant: dict[str, Any]) -> Finding:
     low, high = limits.ENDPOINT_VOLUME_MIN_GB, limits.ENDPOINT_VOLUME_MAX_GB
-    volume = as_number(variant.get("volume_size_in_gb"))
+    volume = limit_number(variant.get("volume_size_in_gb"))
+    if isinstance(volume, NotFinite):
+        return not_finite(label, "volume_size_in_gb", volume)
     if volume is None:
         return passed(f"{label} sets no volume_size_in_gb")
     if isinstance(volume, Unknown):

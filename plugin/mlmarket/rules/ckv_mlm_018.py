@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mlmarket import limits
-from mlmarket.model import Finding, Resource, Stack, Unknown, as_number
+from mlmarket.model import Finding, Resource, Stack, Unknown
+from mlmarket.rules._numeric_limits import NotFinite, limit_number
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown
 
 ECR_IMAGE_TYPE = "aws_ecr_image"
@@ -39,7 +40,9 @@ class CKV_MLM_018(Rule):
         if resource.mode != "managed":
             return None  # Terraform's `data "aws_ecr_image"`: the audit, not a scan, judges images
         configured = resource.get("image_size_budget_gib")
-        budget = as_number(configured if configured is not None else limits.DEFAULT_IMAGE_SIZE_BUDGET_GIB)
+        budget = limit_number(configured if configured is not None else limits.DEFAULT_IMAGE_SIZE_BUDGET_GIB)
+        if isinstance(budget, NotFinite):
+            return unknown(f"the image size budget is {budget.shown}, not a finite number")
         if isinstance(budget, Unknown) or budget is None:
             return unknown(f"the image size budget cannot be read: {configured!r}")
         origin = (
@@ -47,7 +50,9 @@ class CKV_MLM_018(Rule):
             if configured is not None
             else "mlmarket's default; set image_size_budget_gib in .mlmarket.yaml"
         )
-        size = as_number(resource.get("image_size_in_bytes"))
+        size = limit_number(resource.get("image_size_in_bytes"))
+        if isinstance(size, NotFinite):
+            return unknown(f"the image size ECR reports is {size.shown}, not a finite number")
         if isinstance(size, Unknown):
             return unknown(f"the image size cannot be read: {size.reason}")
         if size is None:
