@@ -308,3 +308,9 @@ def test_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(root, tmp_p
     assert {e["address"] for e in entries if e["verdict"] == "FAILED"} == {VIOLATION}
     for fmt in FORMATS:  # JSON escapes the backslash once more; a SARIF URI percent-encodes it
         assert re.search(r"bad(\\{1,2}|%5C)xff\.tf", (reports / fmt).read_text()), fmt
+
+
+def test_named_pipe_named_like_a_terraform_file_is_refused_without_blocking(root):
+    os.mkfifo(root / "pipe.tf")
+    result, _ = scan_json(str(root))
+    assert_one_line_error(result, f"mlmarket: error: {root}/pipe.tf: is a named pipe, not a regular file")
