@@ -6,6 +6,8 @@ The proxy forwards every request to moto unchanged, except:
   `CreateModel` into `DescribeModel` answers (moto 5 drops it and always answers false);
 - it injects faults (throttling, 5xx, AccessDenied) for chosen (region, service, operation) triples, always or
   a given number of times;
+- it answers chosen requests with a reply of the test's making (`Reply`): a success AWS would never send (a body
+  that is not JSON, a response of the wrong shape, a listing that never ends);
 - it logs every (region, service, operation) it receives, so tests see what went over the wire.
 """
 
@@ -16,6 +18,7 @@ import json
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,12 +50,38 @@ class Fault:
         )
 
 
+@dataclass
+class Reply:
+    """Answer matching requests with `body` instead of moto: bytes, or a function of the request's JSON body."""
+
+    service: str
+    operation: str
+    body: bytes | Callable[[dict[str, Any]], bytes]
+    status: int = 200
+    content_type: str = "application/x-amz-json-1.1"
+    region: str | None = None
+    match: str | None = None  # only requests whose path or body holds this text
+
+    def matches(self, region: str, service: str, operation: str, path: str, body: bytes) -> bool:
+        return (
+            self.service == service
+            and self.operation == operation
+            and self.region in (None, region)
+            and (self.match is None or self.match in path or self.match.encode() in body)
+        )
+
+    def answer(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        answer = self.body if isinstance(self.body, bytes) else self.body(json.loads(body or b"{}"))
+        return self.status, {"Content-Type": self.content_type}, answer
+
+
 class FakeAws:
     def __init__(self, moto_url: str) -> None:
         parts = urlsplit(moto_url)
         self._moto = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.algorithms: dict[str, list[dict[str, Any]]] = {}
         self.faults: list[Fault] = []
+        self.replies: list[Reply] = []
         self.received: Counter[tuple[str, str, str]] = Counter()
         self._isolation: dict[tuple[str, str], bool] = {}
         self._lock = threading.Lock()
@@ -86,9 +115,10 @@ class FakeAws:
         self._server.server_close()
 
     def reset(self) -> None:
-        """No faults and an empty log (the seeded data stays)."""
+        """No faults, no replies and an empty log (the seeded data stays)."""
         with self._lock:
             self.faults.clear()
+            self.replies.clear()
             self.received.clear()
 
     def operations(self) -> set[str]:
@@ -112,8 +142,11 @@ class FakeAws:
             fault = next((f for f in self.faults if f.matches(region, service, operation)), None)
             if fault is not None and fault.times is not None:
                 fault.times -= 1
+            reply = next((r for r in self.replies if r.matches(region, service, operation, request.path, body)), None)
         if fault is not None:
             self._reply(request, *_error(service, fault.status, fault.code))
+        elif reply is not None:
+            self._reply(request, *reply.answer(body))
         elif service == "sagemaker" and operation in ("ListAlgorithms", "DescribeAlgorithm"):
             self._reply(request, *self._algorithms(region, operation, json.loads(body or b"{}")))
         else:

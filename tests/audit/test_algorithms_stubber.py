@@ -71,13 +71,14 @@ def test_algorithms_are_listed_described_mapped_and_judged():
         "AlgorithmStatus": "Completed",
     }
     with Stubber(client) as stubber:
-        stubber.add_response("list_algorithms", {"AlgorithmSummaryList": [summary]}, {})
+        stubber.add_response("list_algorithms", {"AlgorithmSummaryList": [summary]}, {"MaxResults": 100})
         stubber.add_response("describe_algorithm", describe_algorithm(), {"AlgorithmName": "spot-trainer"})
         reads = Reads(client, "us-east-1")
         collected = read.read(reads, NOW)
         stubber.assert_no_pending_responses()
     assert reads.unreadable == []
-    stack = build_stack(collected, account=ACCOUNT, partition="aws")
+    stack, unmapped = build_stack(collected, account=ACCOUNT, partition="aws")
+    assert unmapped == []
     [algorithm] = stack.resources
     assert (algorithm.type, algorithm.address, algorithm.region) == ("awscc_sagemaker_algorithm", ARN, "us-east-1")
     assert (

@@ -204,7 +204,8 @@ def test_one_stack_for_every_region_with_the_audited_account_as_seller():
         Collected(S3_BUCKET, "us-east-1", {"Bucket": "b", "LocationConstraint": "eu-west-1"}),
         Collected(ECR_IMAGE, "us-east-1", image_detail()),
     ]
-    stack = build_stack(items, account=ACCOUNT, partition="aws", publishing_region="eu-west-1")
+    stack, unmapped = build_stack(items, account=ACCOUNT, partition="aws", publishing_region="eu-west-1")
+    assert unmapped == []
     assert (stack.source, stack.seller_account, stack.publishing_region) == (
         f"AWS account {ACCOUNT}",
         ACCOUNT,
@@ -231,7 +232,7 @@ def test_a_heterogeneous_training_job_has_its_instance_groups_judged():
         },
         "EnableNetworkIsolation": True,
     }
-    stack = build_stack([Collected(TRAINING_JOB, "us-east-1", response)], account=ACCOUNT, partition="aws")
+    stack, _ = build_stack([Collected(TRAINING_JOB, "us-east-1", response)], account=ACCOUNT, partition="aws")
     (result,) = evaluate(stack, [get_rule("CKV_MLM_015")])
     assert result.verdict.value == "FAILED"
     assert result.message.startswith(

@@ -87,7 +87,7 @@ def run_audit(
         progress=progress,
         now=now,
     )
-    stack = mapping.build_stack(
+    stack, unmapped = mapping.build_stack(
         snapshot.collected,
         # The audited account is the seller account; the configured one stands in only when STS cannot say.
         account=snapshot.account or settings.seller_account,
@@ -100,7 +100,8 @@ def run_audit(
         results = [replace(r, severity=settings.severity.get(r.rule_id, r.severity)) for r in results]
     return AuditOutcome(
         results=results,
-        unreadable=list(snapshot.unreadable),
+        # A response the mapping cannot map is a failed read of that item, like one AWS did not answer.
+        unreadable=sorted(dict.fromkeys([*snapshot.unreadable, *(Unreadable(*item) for item in unmapped)])),
         account=snapshot.account,
         operations_called=snapshot.operations_called,
     )

@@ -4,16 +4,26 @@ Read-only by construction: every client carries a botocore `before-call` hook th
 sent, any operation not on `operations.ALLOWED_OPERATIONS`. Clients retry in botocore's `adaptive` mode (client-side
 rate limiting on throttling, backoff on 5xx). One bounded thread pool reads every (region, service) pair; a read
 that still fails after the retries is recorded as unreadable and the audit goes on with the rest.
+
+Fail closed on bad answers: every call goes through `Reads`, which turns any failure of that call into an
+unreadable read naming the operation, and a `before-parse` hook refuses, before botocore's parser can turn it into
+an empty answer, a success response whose body does not fit the operation's output shape (not JSON, not an
+object, a member of the wrong type, XML with another root element). Listings are paged by `Reads.pages`, which
+stops at MAX_PAGES pages and on a page token it has seen before.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import threading
-from collections.abc import Callable, Iterable
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore import xform_name
@@ -34,10 +44,16 @@ from mlmarket.audit.mapping import (
     S3_BUCKET,
     TRAINING_JOB,
     Collected,
+    MalformedResponse,
+    malformed,
     needs_scan_findings,
     referenced_buckets,
+    required_text,
 )
 from mlmarket.audit.operations import is_allowed
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, Shape
 
 DEFAULT_MAX_ATTEMPTS = 8
 """Attempts per API call, the first included, before a read counts as unreadable (botocore's adaptive mode)."""
@@ -66,6 +82,31 @@ _REJECTED_CREDENTIALS = frozenset(
     }
 )
 _SCAN_NOT_FOUND = "ScanNotFoundException"
+
+MAX_PAGES = 1000
+"""Pages one listing may take before the read is recorded as failed ("more than 1000 pages") and the audit goes on.
+
+A service that keeps answering with a new page token would otherwise keep the audit reading forever. Pages are
+asked at the largest size each service allows (PAGING), so the bound is far above any account a seller publishes
+from: 100,000 SageMaker items of one kind per region (100 a page), and 1,000,000 ECR repositories per region or
+images per repository (1,000 a page), ten times ECR's default quotas of 100,000 repositories per registry and
+20,000 images per repository. At about 0.1 s a page, hitting it costs under two minutes per listing."""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a service pages its listings (botocore's paginator model; a test keeps the two equal)."""
+
+    input_token: str
+    output_token: str
+    limit_key: str
+    page_size: int  # the largest the service accepts
+
+
+PAGING = {
+    "sagemaker": Paging("NextToken", "NextToken", "MaxResults", 100),
+    "ecr": Paging("nextToken", "nextToken", "maxResults", 1000),
+}
 
 
 class OperationNotAllowed(Exception):
@@ -130,6 +171,7 @@ class ClientFactory:
             )
             # First, so no other handler can answer a call before the allowlist has seen it.
             client.meta.events.register_first("before-call", self.guard)
+            client.meta.events.register("before-parse", check_response_body)
             self._clients[key] = client
         return self._clients[key]
 
@@ -142,7 +184,11 @@ def make_session(profile: str | None) -> boto3.session.Session:
 
 
 class Reads:
-    """One client's calls for one read, with failures recorded as unreadable instead of raised."""
+    """One client's calls for one read, with failures recorded as unreadable instead of raised.
+
+    The one place where a call's failure, of any kind, becomes an Unreadable naming the operation: AWS errors
+    after the retries, answers that do not fit the operation (MalformedResponse, botocore's parser errors), and
+    answers that fit the shape but lack what the audit needs to go on (`answer_of`)."""
 
     def __init__(self, client: BaseClient, region: str) -> None:
         self.client = client
@@ -151,14 +197,34 @@ class Reads:
         self.unreadable: list[Unreadable] = []
 
     def pages(self, operation: str, result_key: str, max_items: int | None = None, **params: Any) -> list[Any]:
-        """Every item of a paginated listing; on a failure, the items of the pages read before it."""
+        """Every item of a paginated listing (at most `max_items`); on a failure, the items of the pages read
+        before it. A listing that does not end (more than MAX_PAGES pages, or a page token seen before) is a
+        failed read."""
+        paging = PAGING[self.service]
         items: list[Any] = []
-        config = {"MaxItems": max_items} if max_items else {}
-        try:
-            for page in self.client.get_paginator(xform_name(operation)).paginate(**params, PaginationConfig=config):
-                items.extend(page.get(result_key, []))
-        except (ClientError, BotoCoreError) as error:
-            self.record(operation, error)
+        seen: set[str] = set()
+        params = {**params, paging.limit_key: paging.page_size}
+        for _ in range(MAX_PAGES):
+            try:
+                page = self._send(operation, params)
+                with self.answer_of(operation):
+                    found = page[result_key]
+                    if not isinstance(found, list):  # the shape check lets a null through: it is not a listing
+                        raise MalformedResponse(f"{result_key} is not a list")
+            except _Failed:
+                return items
+            items.extend(found)
+            if max_items is not None and len(items) >= max_items:
+                return items[:max_items]
+            token = page.get(paging.output_token)
+            if token is None:
+                return items
+            if token in seen:
+                self.record(operation, MalformedResponse("a page token repeats: the listing does not end"))
+                return items
+            seen.add(token)
+            params[paging.input_token] = token
+        self.record(operation, MalformedResponse(f"more than {MAX_PAGES} pages"))
         return items
 
     def call(
@@ -167,24 +233,174 @@ class Reads:
         """(response, None); (None, None) when the item is gone or the error code is in `absent`;
         (None, error code) when the call failed (recorded as unreadable)."""
         try:
+            return self._send(operation, params, absent=frozenset(absent)), None
+        except _Gone:
+            return None, None
+        except _Failed as failed:
+            return None, failed.code
+
+    @contextmanager
+    def answer_of(self, operation: str) -> Iterator[None]:
+        """`with reads.answer_of(operation): ...` around code that uses the answer of `operation`: whatever it
+        raises (a missing key, a null, a wrong type) records the read as failed, and raises _Failed."""
+        try:
+            yield
+        except (_Failed, _Gone, OperationNotAllowed):
+            raise
+        except Exception as error:
+            raise _Failed(self.record(operation, error)) from None
+
+    def record(self, operation: str, error: BaseException) -> str:
+        code = error_code(error)
+        self.unreadable.append(Unreadable(self.region, self.service, operation, code))
+        return code
+
+    def _send(self, operation: str, params: dict[str, Any], absent: frozenset[str] = frozenset()) -> dict[str, Any]:
+        try:
             response = getattr(self.client, xform_name(operation))(**params)
-        except (ClientError, BotoCoreError) as error:
+        except OperationNotAllowed:
+            raise  # a bug of this module, never a gap in the account: let it surface
+        except Exception as error:  # AWS errors, MalformedResponse, botocore's parser on an answer it cannot read
             code = error_code(error)
-            if code in _GONE or code in absent:
-                return None, None
-            self.record(operation, error)
-            return None, code
-        response.pop("ResponseMetadata", None)
-        return response, None
+            if isinstance(error, ClientError) and (code in _GONE or code in absent):
+                raise _Gone from None
+            raise _Failed(self.record(operation, error)) from None
+        with self.answer_of(operation):
+            if not isinstance(response, dict):
+                raise MalformedResponse("the answer is not an object")
+            response.pop("ResponseMetadata", None)
+        return response
 
-    def record(self, operation: str, error: Exception) -> None:
-        self.unreadable.append(Unreadable(self.region, self.service, operation, error_code(error)))
+
+class _Failed(Exception):
+    """A call or its answer failed, and is recorded as unreadable: stop using it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
-def error_code(error: Exception) -> str:
+class _Gone(Exception):
+    """The item was deleted between its listing and its description (or the error code says "absent")."""
+
+
+def error_code(error: BaseException) -> str:
+    """What the report says of a failed read: AWS's error code, botocore's error type, or why the answer is
+    unusable (mapping.malformed: the field or type at fault, never a value of the response)."""
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code") or "Unknown")
-    return type(error).__name__
+    if isinstance(error, BotoCoreError):
+        return type(error).__name__
+    if isinstance(error, ElementTree.ParseError):  # botocore's S3 handlers parse some bodies themselves
+        return malformed(MalformedResponse("the body is not XML"))
+    return malformed(error)
+
+
+def check_response_body(operation_model: OperationModel, response_dict: dict[str, Any], **_: Any) -> None:
+    """The `before-parse` hook: a success response must fit its operation, else MalformedResponse.
+
+    botocore reads a JSON body that is not JSON as `{"message": body}` and then keeps only the members of the
+    output shape: a listing that answers an HTML page reads as "no items". This refuses such bodies, JSON that is
+    not an object, members whose type differs from the shape (botocore would crash on some, pass others on), and
+    XML whose root element is not the operation's."""
+    if response_dict.get("status_code", 0) >= 300 or operation_model.output_shape is None:
+        return  # errors are parsed and raised by botocore
+    body = response_dict.get("body") or b""
+    protocol = operation_model.service_model.protocol
+    if protocol in ("json", "rest-json"):
+        try:
+            document = json.loads(body)
+        except (ValueError, RecursionError):
+            raise MalformedResponse("the body is not JSON") from None
+        if not isinstance(document, dict):
+            raise MalformedResponse("the body is not a JSON object")
+        misfit = _misfit(operation_model.output_shape, document, "")
+        if misfit is not None:
+            raise MalformedResponse(misfit)
+    elif protocol in ("query", "rest-xml"):
+        try:
+            root = ElementTree.fromstring(body)
+        except (ElementTree.ParseError, ValueError):
+            raise MalformedResponse("the body is not XML") from None
+        expected = _xml_root(operation_model)
+        if expected is not None and root.tag.rsplit("}", 1)[-1] != expected:
+            raise MalformedResponse(f"the body is not a {expected} document")
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float, str),  # epoch seconds, or an ISO 8601 string
+    "blob": (str,),  # base64
+}
+# The JSON protocols write the floating-point numbers JSON cannot as these strings.
+_NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+_TYPE_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _misfit(shape: Shape, value: Any, path: str) -> str | None:
+    """Why `value` (decoded JSON from the wire) does not fit `shape`, or None. Names the member, never a value.
+    Members the shape does not know are left alone (AWS adds fields); a member that is null is absent (as botocore
+    and the Smithy protocols read it), but a null item of a list or a map is a misfit."""
+    if getattr(shape, "is_document_type", False):
+        return None
+    expected = _JSON_TYPES.get(shape.type_name)
+    if expected is None:
+        return None
+    if shape.type_name in ("float", "double") and isinstance(value, str) and value in _NON_FINITE:
+        return None
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        return f"{path or 'the answer'} is {_type_name(value)}, not {shape.type_name}"
+    items: Iterable[tuple[Shape, Any, str]] = ()
+    if shape.type_name == "structure":
+        items = (
+            (member, value[name], f"{path}.{name}" if path else name)
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        )
+    elif shape.type_name == "list":
+        items = ((shape.member, item, f"{path}[{index}]") for index, item in enumerate(value))
+    elif shape.type_name == "map":  # the keys (environment variable names...) stay out of the message
+        items = ((shape.value, item, f"{path}{{}}") for item in value.values())
+    for member, item, where in items:
+        misfit = _misfit(member, item, where)
+        if misfit is not None:
+            return misfit
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    return _TYPE_NAMES.get(type(value), "another type")
+
+
+def _xml_root(operation_model: OperationModel) -> str | None:
+    """The root element of an XML success answer: `<Operation>Response` (query), or the one body member's name
+    (rest-xml, GetBucketLocation's `LocationConstraint`); None when the model does not say."""
+    if operation_model.service_model.protocol == "query":
+        return f"{operation_model.name}Response"
+    shape = operation_model.output_shape
+    body = [
+        member.serialization.get("name", name)
+        for name, member in shape.members.items()
+        if "location" not in member.serialization
+    ]
+    return body[0] if len(body) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -213,7 +429,12 @@ class ListThenDescribe:
             max_items = MAX_TRAINING_JOBS_PER_REGION
         collected = []
         for summary in reads.pages(self.list_operation, self.list_key, max_items, **params):
-            response, _ = reads.call(self.describe_operation, **{self.describe_param: summary[self.summary_key]})
+            try:
+                with reads.answer_of(self.list_operation):
+                    identifier = required_text(summary, self.summary_key)
+            except _Failed:
+                continue  # that item is listed as unreadable; the others are read
+            response, _ = reads.call(self.describe_operation, **{self.describe_param: identifier})
             if response is not None:
                 collected.append(Collected(self.kind, reads.region, response))
         return collected
@@ -273,16 +494,30 @@ def read_ecr(reads: Reads) -> list[Collected]:
     """Every repository, and its tagged images with their size and scan findings."""
     collected = []
     for repository in reads.pages("DescribeRepositories", "repositories"):
+        try:
+            with reads.answer_of("DescribeRepositories"):
+                where = {
+                    "repositoryName": required_text(repository, "repositoryName"),
+                    "registryId": required_text(repository, "registryId"),
+                }
+                uri = required_text(repository, "repositoryUri")
+        except _Failed:
+            continue
         collected.append(Collected(ECR_REPOSITORY, reads.region, repository))
-        where = {"repositoryName": repository["repositoryName"], "registryId": repository["registryId"]}
         # Untagged images are superseded pushes: nothing deploys them by tag, and a busy repository has thousands.
         for detail in reads.pages("DescribeImages", "imageDetails", filter={"tagStatus": "TAGGED"}, **where):
-            image = {**detail, "repositoryUri": repository["repositoryUri"]}
-            if needs_scan_findings(detail):
+            try:
+                with reads.answer_of("DescribeImages"):
+                    digest = required_text(detail, "imageDigest")
+                    image = {**detail, "repositoryUri": uri}
+                    scan_needed = needs_scan_findings(detail)
+            except _Failed:
+                continue
+            if scan_needed:
                 scan, failure = reads.call(
                     "DescribeImageScanFindings",
                     absent=(_SCAN_NOT_FOUND,),
-                    imageId={"imageDigest": detail["imageDigest"]},
+                    imageId={"imageDigest": digest},
                     maxResults=1,  # the severity counts come with every page; the findings themselves are not needed
                     **where,
                 )
@@ -339,8 +574,8 @@ def collect(
     _run(jobs, snapshot, max_workers, progress)
     # Then the regions of the buckets that the model artifact and validation URIs read above name.
     reads = Reads(clients.client("s3", regions[0]), regions[0])
-    buckets = referenced_buckets(snapshot.collected)
-    _run([_Job(regions[0], S3_READ, reads, lambda: read_bucket_regions(reads, buckets))], snapshot, 1, progress)
+    read = _Job(regions[0], S3_READ, reads, lambda: read_bucket_regions(reads, referenced_buckets(snapshot.collected)))
+    _run([read], snapshot, 1, progress)
     snapshot.unreadable = sorted(dict.fromkeys(snapshot.unreadable))
     snapshot.operations_called = clients.guard.called
     return snapshot
@@ -371,27 +606,43 @@ def _run_one(job: _Job) -> list[Collected]:
         return job.run()
     except OperationNotAllowed:
         raise  # a bug of this module, never a gap in the account: let it surface
-    except Exception as error:  # an answer of a shape this module does not expect: that read is incomplete
-        job.reads.unreadable.append(Unreadable(job.region, job.reads.service, job.what, type(error).__name__))
+    except Exception as error:  # a last resort (Reads records what a call raises): that read is incomplete
+        job.reads.unreadable.append(Unreadable(job.region, job.reads.service, job.what, malformed(error)))
         return []
 
 
 def _caller_identity(clients: ClientFactory, region: str) -> Snapshot:
-    """The audited account (the seller account) and its partition."""
+    """The audited account (the seller account) and its partition; unknown, and a failed read, when STS cannot
+    say (or says something that is not an account and an ARN)."""
     reads = Reads(clients.client("sts", region), region)
+    unknown = Snapshot(account=None, partition=_partition_of(region), unreadable=reads.unreadable)
     try:
         identity = reads.client.get_caller_identity()
     except (NoCredentialsError, PartialCredentialsError) as error:
         raise AuditSetupError(
             f"{error}: give --profile, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
         ) from None
-    except (ClientError, BotoCoreError) as error:
+    except OperationNotAllowed:
+        raise
+    except Exception as error:
         code = error_code(error)
         if code in _REJECTED_CREDENTIALS:
             raise AuditSetupError(f"AWS rejected the credentials ({code}): {error}") from None
         reads.record("GetCallerIdentity", error)
-        return Snapshot(account=None, partition=_partition_of(region), unreadable=list(reads.unreadable))
-    return Snapshot(account=identity["Account"], partition=identity["Arn"].split(":")[1])
+        return unknown
+    try:
+        with reads.answer_of("GetCallerIdentity"):
+            account = required_text(identity, "Account")
+            arn = _ARN.match(required_text(identity, "Arn"))
+            if not _ACCOUNT_ID.match(account) or arn is None:
+                raise MalformedResponse("Account or Arn is not an AWS account and ARN")
+    except _Failed:
+        return unknown
+    return Snapshot(account=account, partition=arn["partition"])
+
+
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_ARN = re.compile(r"^arn:(?P<partition>aws(?:-[a-z]+)*):")
 
 
 def _partition_of(region: str) -> str:

@@ -6,6 +6,10 @@ names in snake_case (`VolumeSizeInGB` -> `volume_size_in_gb`), nested objects as
 `aws_*` types (`primary_container = [{...}]`) and as objects for `awscc_*` types, as those providers write them.
 Only the fields a rule or a report needs are kept. Environment variables, hyperparameters, tags and customer
 metadata are dropped wherever they appear: they may hold secrets, and their keys are not API field names.
+
+Fail closed: `build_stack` is the one place where a response that cannot be mapped, for whatever reason (a
+missing key, a null, a type the mapping does not expect), becomes an `Unmapped` item, which the audit reports as a
+failed read of the operation that answered it; it is never a traceback, and never a silently dropped resource.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from mlmarket.model import Resource, Stack, Unknown
@@ -43,6 +47,45 @@ _S3_URI_KEYS = frozenset({"ModelDataUrl", "S3Uri"})
 # GetBucketLocation answers null for us-east-1 and the legacy "EU" for eu-west-1.
 _LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
 _COMPLETED_SCAN_STATUSES = frozenset({"COMPLETE", "ACTIVE"})
+
+
+# The operation whose answer each kind of Collected holds (an ECR image: its DescribeImages detail).
+SOURCES: dict[str, tuple[str, str]] = {
+    MODEL: ("sagemaker", "DescribeModel"),
+    ENDPOINT_CONFIG: ("sagemaker", "DescribeEndpointConfig"),
+    ENDPOINT: ("sagemaker", "DescribeEndpoint"),
+    MODEL_PACKAGE: ("sagemaker", "DescribeModelPackage"),
+    ALGORITHM: ("sagemaker", "DescribeAlgorithm"),
+    TRAINING_JOB: ("sagemaker", "DescribeTrainingJob"),
+    ECR_REPOSITORY: ("ecr", "DescribeRepositories"),
+    ECR_IMAGE: ("ecr", "DescribeImages"),
+    S3_BUCKET: ("s3", "GetBucketLocation"),
+}
+
+
+class MalformedResponse(Exception):
+    """An answer the audit cannot use: its body does not fit the operation, it lacks what the audit needs, or a
+    listing does not end. The message is what the report lists for the read: it names fields and types, never a
+    value of the response (values may be secrets)."""
+
+
+class Unmapped(NamedTuple):
+    """A response `build_stack` could not map: a failed read of that item (the fields of audit.Unreadable)."""
+
+    region: str
+    service: str
+    operation: str
+    error_code: str
+
+
+def malformed(error: BaseException) -> str:
+    """What the report says of an answer that could not be used, from the exception it raised: the field at
+    fault or the kind of error, never the message of an arbitrary exception (it may quote a value)."""
+    if isinstance(error, MalformedResponse):
+        return f"malformed response: {error}"
+    if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
+        return f"malformed response: no {error.args[0]}"
+    return f"malformed response: {type(error).__name__}"
 
 
 @dataclass(frozen=True)
@@ -185,26 +228,37 @@ def build_stack(
     partition: str,
     publishing_region: str | None = None,
     image_size_budget_gib: float | None = None,
-) -> Stack:
-    """One stack for the whole audit (every region); the audited account is the seller account."""
-    resources = [
-        to_resource(item, account=account, partition=partition, image_size_budget_gib=image_size_budget_gib)
-        for item in collected
-    ]
+) -> tuple[Stack, list[Unmapped]]:
+    """One stack for the whole audit (every region); the audited account is the seller account. With it, the
+    responses that could not be mapped: each is a failed read, never a resource left out in silence."""
+    resources: list[Resource] = []
+    unmapped: list[Unmapped] = []
+    for item in collected:
+        try:
+            resources.append(
+                to_resource(item, account=account, partition=partition, image_size_budget_gib=image_size_budget_gib)
+            )
+        except Exception as error:  # any answer of a shape this module cannot map: that read failed
+            service, operation = SOURCES.get(item.kind, ("?", item.kind))
+            unmapped.append(Unmapped(item.region, service, operation, malformed(error)))
     resources.sort(key=lambda r: (str(r.region), r.type, r.address))
     source = f"AWS account {account}" if account else "AWS account (unknown: sts:GetCallerIdentity failed)"
-    return Stack(
+    stack = Stack(
         source=source,
         resources=resources,
         default_region=None,
         seller_account=account,
         publishing_region=publishing_region,
     )
+    return stack, unmapped
 
 
 def to_resource(
     item: Collected, *, account: str | None, partition: str, image_size_budget_gib: float | None = None
 ) -> Resource:
+    """The resource of one response; raises (MalformedResponse, KeyError, TypeError...) when it cannot be mapped."""
+    if not isinstance(item.response, dict):
+        raise MalformedResponse("the answer is not an object")
     if item.kind == ECR_IMAGE:
         return _ecr_image(item, account, image_size_budget_gib)
     if item.kind == S3_BUCKET:
@@ -217,14 +271,27 @@ def to_resource(
         if not _is_empty(item.response.get(field))
     }
     return Resource(
-        address=item.response[shape.arn_field],
+        address=required_text(item.response, shape.arn_field),
         type=shape.resource_type,
-        name=item.response[shape.name_field],
+        name=required_text(item.response, shape.name_field),
         attributes=attributes,
         region=item.region,
         provider=shape.resource_type.split("_", 1)[0],
         account=account,
     )
+
+
+def required_text(response: Any, field: str) -> str:
+    """A field the audit cannot go without (an ARN, a name, an identifier for the next call): a non-empty string,
+    else MalformedResponse."""
+    value = response.get(field) if isinstance(response, dict) else None
+    if value is None:
+        raise MalformedResponse(f"no {field}")
+    if not isinstance(value, str):
+        raise MalformedResponse(f"{field} is not a string")
+    if not value:
+        raise MalformedResponse(f"{field} is empty")
+    return value
 
 
 def _attribute(value: Any, as_blocks: bool) -> Any:
@@ -234,14 +301,15 @@ def _attribute(value: Any, as_blocks: bool) -> Any:
 
 def _ecr_image(item: Collected, account: str | None, budget_gib: float | None) -> Resource:
     detail = item.response
-    digest = detail["imageDigest"]
-    image_uri = f"{detail['repositoryUri']}@{digest}"
+    digest = required_text(detail, "imageDigest")
+    repository = required_text(detail, "repositoryName")
+    image_uri = f"{required_text(detail, 'repositoryUri')}@{digest}"
     status, counts = scan_result(detail)
     attributes: dict[str, Any] = {
         "image_uri": image_uri,
-        "repository_name": detail["repositoryName"],
+        "repository_name": repository,
         "image_digest": digest,
-        "image_tags": list(detail.get("imageTags", [])),
+        "image_tags": list(detail.get("imageTags") or []),
         "image_size_in_bytes": detail.get("imageSizeInBytes"),
         "scan_status": status,
         "scan_finding_counts": counts,
@@ -251,7 +319,7 @@ def _ecr_image(item: Collected, account: str | None, budget_gib: float | None) -
     return Resource(
         address=image_uri,
         type=ECR_IMAGE_TYPE,
-        name=f"{detail['repositoryName']}@{digest}",
+        name=f"{repository}@{digest}",
         attributes=attributes,
         region=item.region,
         account=account,
@@ -304,7 +372,10 @@ def referenced_buckets(collected: Iterable[Collected]) -> set[str]:
     for item in collected:
         if item.kind in (MODEL, MODEL_PACKAGE, ALGORITHM):
             for uri in _values_of(item.response, _S3_URI_KEYS):
-                parts = urlsplit(uri)
+                try:
+                    parts = urlsplit(uri)
+                except ValueError:
+                    continue  # not a URL: no bucket to read (the rules judge the URI itself)
                 if parts.scheme.lower() == "s3" and parts.netloc:
                     buckets.add(parts.netloc)
     return buckets
