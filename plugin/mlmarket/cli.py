@@ -66,18 +66,25 @@ def console_main() -> NoReturn:
     Freeing the hundreds of thousands of objects of a large scan one by one costs a tenth of a 3,000-resource
     plan scan (bench/); the operating system reclaims the memory at once. So, like mypy's hard exit, a
     command that returned flushes its output and leaves with `os._exit`. Everything it writes to files is
-    closed by then, and no mlmarket command leaves an exit handler or a thread behind. An exception (argparse's
-    SystemExit, a bug's traceback) takes the normal way out."""
+    closed by then, and no mlmarket command leaves an exit handler or a thread behind. argparse's SystemExit
+    takes the normal way out; a bug is one line and exit 2 in `main`. A flush that fails here (a full device)
+    is one line and exit 2 too: a report that could not be delivered is never a pass."""
     code = main()
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:  # the reader went away (`mlmarket scan ... | head`): nothing left to say
         pass
+    except OSError as error:  # a report that could not be delivered is not a pass
+        code = _undelivered(error)
+    try:
+        sys.stderr.flush()
+    except OSError:  # nowhere left to say it; a warning that could not be said turns a pass into an error
+        code = code or EXIT_INPUT_ERROR
     os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _never_fail_to_encode()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -92,12 +99,66 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit": run_audit_command,
     }[args.command]
     try:
-        return handler(args)
+        code = handler(args)
     except KeyboardInterrupt:
         print("mlmarket: interrupted", file=sys.stderr)
         return EXIT_INPUT_ERROR
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except Exception as error:
+        # A bug, not the user's input. It must not exit 0 (nor 1, which reads as "a rule failed"): 2, the input
+        # could not be scanned, as for any other scan that did not complete. A raw traceback helps nobody in a
+        # CI log and may quote input; one line names the exception, and MLMARKET_DEBUG=1 prints the traceback
+        # for the bug report.
+        return _internal_error(error)
+    try:
+        sys.stdout.flush()  # here, not only in console_main: an undelivered report is known to every caller
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as error:
+        return _undelivered(error)
+    return code
+
+
+def _never_fail_to_encode() -> None:
+    """An ASCII terminal (`PYTHONIOENCODING=ascii`, `LANG=C`) cannot hold every character of a report or a
+    message (a file name such as `stäck/main.tf`): escape those characters instead of raising. Reports are
+    escaped in their own format's syntax before they are written (`reports.output.encodable`)."""
+    for stream in (sys.stdout, sys.stderr):
+        # not a text file (a test's stream), or closed: nothing to configure
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _undelivered(error: OSError) -> int:
+    """Standard output failed (a full device, an I/O error): one line, exit 2, and nothing flushed again."""
+    _silence_stdout()
+    with contextlib.suppress(OSError):
+        print(f"mlmarket: error: cannot write the report to standard output: {error.strerror or error}",
+              file=sys.stderr)
+    return EXIT_INPUT_ERROR
+
+
+def _silence_stdout() -> None:
+    from mlmarket.reports.output import silence_stdout
+
+    silence_stdout()
+
+
+def _internal_error(error: Exception) -> int:
+    from mlmarket.errors import printable
+
+    debug = os.environ.get("MLMARKET_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+    with contextlib.suppress(OSError):
+        if debug:
+            import traceback
+
+            traceback.print_exception(error, file=sys.stderr)
+        message = printable(" ".join(str(error).split()))
+        hint = "" if debug else "; rerun with MLMARKET_DEBUG=1 for the traceback"
+        print(f"mlmarket: internal error: {type(error).__name__}: {message} (please report{hint})", file=sys.stderr)
+    return EXIT_INPUT_ERROR
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -105,7 +166,7 @@ def _scan(args: argparse.Namespace) -> int:
 
     from mlmarket.errors import InputError
     from mlmarket.model import Verdict
-    from mlmarket.reports.output import OutputError, pair_outputs, write_reports
+    from mlmarket.reports.output import OutputError, pair_outputs, refuse_inputs, refuse_results_files, write_reports
     from mlmarket.rules import select_rules
     from mlmarket.scan import scan_paths
     from mlmarket.settings import Settings
@@ -114,6 +175,7 @@ def _scan(args: argparse.Namespace) -> int:
         return _usage_error(f"--seller-account {args.seller_account!r} is not a 12-digit AWS account ID")
     try:
         outputs = pair_outputs(args.formats, args.output_files)
+        refuse_inputs(outputs, *_scan_inputs(args))
     except OutputError as error:
         return _usage_error(str(error))
     try:
@@ -126,9 +188,9 @@ def _scan(args: argparse.Namespace) -> int:
         with _cyclic_gc_paused():
             results = scan_paths(args.paths, overrides, args.config, rules, args.source_dir, unread_modules)
     except InputError as error:
-        print(f"mlmarket: error: {error.one_line()}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
+        return _usage_error(error.one_line())
     try:
+        refuse_results_files(outputs, results)
         write_reports(results, outputs, quiet=args.quiet)
     except OutputError as error:
         return _usage_error(str(error))
@@ -141,15 +203,36 @@ def _scan(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.verdict in failing for r in results) else EXIT_OK
 
 
+def _scan_inputs(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """What a scan reads, for `refuse_inputs`: files (the plans, the configuration file given or any that
+    discovery could find, from each scanned path upward) and folders (scanned directories, --source-dir)."""
+    from mlmarket.reports.output import CONFIG_FILE_NAMES
+
+    files: list[str] = [args.config] if args.config else []
+    folders: list[str] = [args.source_dir] if args.source_dir else []
+    for path in args.paths:
+        (folders if os.path.isdir(path) else files).append(path)
+        directory = os.path.abspath(path)
+        while True:
+            files.extend(os.path.join(directory, name) for name in CONFIG_FILE_NAMES)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    return files, folders
+
+
 def _warn_unread_modules(unread: list[str], strict: bool) -> None:
     """Resources of modules mlmarket could not read were not judged: say so once, and fail under --strict."""
+    from mlmarket.errors import printable
+
     if not unread:
         return
     shown = "; ".join(unread[:5]) + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
     consequence = "--strict fails the scan" if strict else "--strict would fail the scan"
     print(
         f"mlmarket: warning: {len(unread)} module call(s) not read (registry or git sources are not on disk), "
-        f"so their resources were not judged ({consequence}): {shown}",
+        f"so their resources were not judged ({consequence}): {printable(shown)}",
         file=sys.stderr,
     )
 
@@ -179,30 +262,45 @@ def _explain(args: argparse.Namespace) -> int:
         meta = get_rule(args.rule_id.upper()).metadata
     except KeyError:
         return _usage_error(f"unknown rule ID {args.rule_id!r} (see `mlmarket rules`)")
-    print(f"{meta.id}: {meta.title}")
-    print(f"Severity: {meta.severity}{' (deprecated)' if meta.deprecated else ''}")
-    print(f"Seller Guide: {meta.guide_section}")
-    print(f"Resource types: {', '.join(meta.resource_types)}")
-    print()
-    print(f"Why: {meta.risk}")
-    print()
-    print("How to fix:")
-    print(meta.remediation)
-    print()
-    print(f"Documentation: {meta.docs_url}")
-    return EXIT_OK
+    lines = [
+        f"{meta.id}: {meta.title}",
+        f"Severity: {meta.severity}{' (deprecated)' if meta.deprecated else ''}",
+        f"Seller Guide: {meta.guide_section}",
+        f"Resource types: {', '.join(meta.resource_types)}",
+        "",
+        f"Why: {meta.risk}",
+        "",
+        "How to fix:",
+        meta.remediation,
+        "",
+        f"Documentation: {meta.docs_url}",
+    ]
+    return _print_document("".join(f"{line}\n" for line in lines), "cli")
 
 
 def _usage_error(message: str) -> int:
-    print(f"mlmarket: error: {message}", file=sys.stderr)
+    from mlmarket.errors import printable
+
+    print(f"mlmarket: error: {printable(message)}", file=sys.stderr)
     return EXIT_INPUT_ERROR
+
+
+def _print_document(text: str, fmt: str = "json") -> int:
+    """Every command's document goes through `write_stdout`, so a full device is one line and exit 2 however
+    large the document is, and an ASCII terminal gets it whole (escaped in `fmt`'s syntax)."""
+    from mlmarket.reports.output import OutputError, write_stdout
+
+    try:
+        write_stdout(text, fmt)
+    except OutputError as error:
+        return _usage_error(str(error))
+    return EXIT_OK
 
 
 def _checks_dir(args: argparse.Namespace) -> int:
     from mlmarket.checkov_plugin import checks_dir
 
-    print(checks_dir())
-    return EXIT_OK
+    return _print_document(checks_dir() + "\n", "cli")
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -224,11 +322,8 @@ def _rules(args: argparse.Namespace) -> int:
             }
             for m in metas
         ]
-        print(json.dumps(rows, indent=2))
-        return EXIT_OK
-    for m in metas:
-        print(f"{m.id}  {m.severity:<8}  {m.title}")
-    return EXIT_OK
+        return _print_document(json.dumps(rows, indent=2) + "\n")
+    return _print_document("".join(f"{m.id}  {m.severity:<8}  {m.title}\n" for m in metas), "cli")
 
 
 def _limits(args: argparse.Namespace) -> int:
@@ -238,13 +333,13 @@ def _limits(args: argparse.Namespace) -> int:
 
     data = limits.as_dict()
     if args.format == "json":
-        print(json.dumps(data, indent=2, sort_keys=True))
-        return EXIT_OK
-    for name, value in sorted(data.get("constants", {}).items()):
-        print(f"{name:<36} {value}")
-    for name, info in sorted(limits.dataset_info().items()):
-        print(f"{name:<36} source: {info.get('source')} (updated {info.get('updated_at')})")
-    return EXIT_OK
+        return _print_document(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    lines = [f"{name:<36} {value}" for name, value in sorted(data.get("constants", {}).items())]
+    lines += [
+        f"{name:<36} source: {info.get('source')} (updated {info.get('updated_at')})"
+        for name, info in sorted(limits.dataset_info().items())
+    ]
+    return _print_document("".join(f"{line}\n" for line in lines), "cli")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlmarket.engine import Result
+from mlmarket.errors import printable
 from mlmarket.model import Verdict
 from mlmarket.reports import sorted_results, summary
 
@@ -28,10 +29,12 @@ def render_cli(results: list[Result], *, color: bool = False, quiet: bool = Fals
         where = result.file or "-"
         if result.line:
             where += f":{result.line}"
-        lines.append(f"{verdict} {result.rule_id} {result.address}  ({where})")
+        # A file name, an address or a message holding a newline or a terminal escape must not forge a line
+        # of its own (`PASSED ...`) nor drive the terminal: each is escaped to one printable line.
+        lines.append(f"{verdict} {result.rule_id} {printable(result.address)}  ({printable(where)})")
         if result.verdict is not Verdict.PASSED:
             lines.append(f"    {result.title}")
-            lines.append(f"    {result.message}")
+            lines.append(f"    {printable(result.message)}")
             lines.append(f"    Guide: {result.docs_url}")
     counts = summary(results)
     lines.append(
