@@ -26,7 +26,15 @@ from support import EXAMPLES
 pytestmark = pytest.mark.checkov
 
 # (stack directory relative to terraform_examples, front end, rule, address) -> why the front ends differ.
-INHERENT: dict[tuple[str, str, str, str], str] = {}
+INHERENT: dict[tuple[str, str, str, str], str] = {
+    ("fail_closed/unknown_blocks", front_end, rule, f"aws_sagemaker_endpoint_configuration.{name}"): (
+        "the plan expands a dynamic production_variants block over a known collection; the source reader does "
+        "not expand dynamic blocks yet (issue 16) and reports them UNKNOWN, never PASSED"
+    )
+    for front_end in ("mlmarket scan plan.json", "checkov -f")
+    for rule in ("CKV_MLM_009", "CKV_MLM_015")
+    for name in ("unknown_volume_in_dynamic_variant", "unknown_volume_static_and_dynamic_variants")
+}
 
 Triple = tuple[str, str, str]
 
@@ -85,7 +93,8 @@ def without_inherent(triples: set[Triple], stack: str, front_end: str) -> set[Tr
 def test_front_ends_agree(stack: Path):
     name = str(stack.relative_to(os.path.realpath(EXAMPLES)))
     reference = native(stack)
-    assert reference, f"{name}: mlmarket found nothing to judge"
+    # Only a stack made to hold nothing (fail_closed/no_resources) may leave mlmarket nothing to judge.
+    assert reference or name == "fail_closed/no_resources", f"{name}: mlmarket found nothing to judge"
     compare = {"checkov -d": as_checkov(reference)}
     plan = stack / "plan.json"
     if plan.is_file():
