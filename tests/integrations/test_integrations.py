@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlmarket.checkov_plugin import checks_dir
-
 from support import EXAMPLES, REPO
 
 VIOLATING_TF = (EXAMPLES / "serverless_endpoint" / "main.tf").read_text()
@@ -105,26 +103,3 @@ def test_action_scan_step_writes_sarif_and_fails_on_findings(tmp_path):
     assert sarif["version"] == "2.1.0"
     assert {r["ruleId"] for r in sarif["runs"][0]["results"] if r["level"] == "error"} == {"CKV_MLM_009"}
     assert outputs.read_text() == f"report={report}\n"
-
-
-@pytest.mark.checkov
-def test_documented_checkov_config_runs_the_mlmarket_checks(tmp_path):
-    checkov = shutil.which("checkov", path=os.path.dirname(sys.executable))
-    if checkov is None:
-        pytest.skip("checkov is not installed")
-    config = tmp_path / ".checkov.yaml"
-    config.write_text(
-        (REPO / "docs/integrations/checkov.yaml").read_text().replace("MLMARKET_CHECKS_DIR", checks_dir())
-    )
-    result = subprocess.run(
-        [checkov, "--config-file", str(config), "-d", str(EXAMPLES / "serverless_endpoint"), "-o", "json", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"},
-    )
-    reports = json.loads(result.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
-    failed = {(r["check_id"], r["resource"]) for rep in reports for r in rep["results"]["failed_checks"]}
-    assert ("CKV_MLM_009", "aws_sagemaker_endpoint_configuration.serverless") in failed
-    assert {check_id for check_id, _ in failed} <= {f"CKV_MLM_{n:03d}" for n in range(1, 20)}

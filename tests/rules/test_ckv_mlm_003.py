@@ -100,7 +100,16 @@ def test_accounts_with_a_seller_account():
         f"{MODEL}.fail_other_account_beside_unknown": Verdict.FAILED,
         f"{MODEL}.pass_own_image_beside_docker_hub": Verdict.PASSED,
         f"{PIPELINE}.fail_training_step_other_account": Verdict.FAILED,
+        # An image that cannot be resolved may be in another account: UNKNOWN, never no result (fail closed).
+        f"{MODEL}.not_ecr_unresolved": Verdict.UNKNOWN,
+        f"{MODEL}.unreadable_containers": Verdict.UNKNOWN,
     }
+    assert results[f"{MODEL}.not_ecr_unresolved"].message == (
+        "container[0].image cannot be resolved: var.image has no value"
+    )
+    assert results[f"{MODEL}.unreadable_containers"].message == (
+        "the container images cannot be read: known only after apply"
+    )
     assert results[f"{MODEL}.pass_own_account"].message == f"every private ECR image is in the seller account {SELLER}"
     assert results[f"{MODEL}.fail_second_container_other_account"].message == (
         f"container[1].image is in account {OTHER_ACCOUNT}, not the seller account {SELLER}; {OWN_REGISTRY}"

@@ -90,7 +90,9 @@ def test_aws_owned_registries():
         f"{MODEL}.pass_unpinned_in_config_repository": Verdict.PASSED,
         f"{ALGORITHM}.fail_algorithm_training_image_dlc": Verdict.FAILED,
         f"{PIPELINE}.fail_tuning_step_builtin": Verdict.FAILED,
+        f"{MODEL}.not_resolved": Verdict.UNKNOWN,  # may be an AWS-owned image: never no result (fail closed)
     }
+    assert results[f"{MODEL}.not_resolved"].message == "container[0].image cannot be resolved: var.image has no value"
     assert results[f"{MODEL}.pass_own_image"].message == "every private ECR image is the seller's own"
     assert results[f"{MODEL}.fail_second_container_builtin"].message == (
         f"container[1].image is in account 683313688378, an {XGBOOST_OWNER}; {NOT_BUILT_IN}"

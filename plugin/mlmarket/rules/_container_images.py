@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mlmarket import images
 from mlmarket.model import Finding, ResolvedImage, Resource, Stack, Unknown
 from mlmarket.model.containers import ImageField, image_fields
-from mlmarket.rules.base import worst
+from mlmarket.rules.base import unknown, worst
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,21 @@ def private_ecr_images(resource: Resource, stack: Stack) -> list[ImageUse]:
 def judge_private_ecr_images(
     resource: Resource, stack: Stack, judge: Callable[[ImageUse], Finding], all_passed: str
 ) -> Finding | None:
-    """One finding over the private ECR images of a resource (None when it has none: 002 judges the rest)."""
-    uses = private_ecr_images(resource, stack)
-    if not uses:
+    """One finding over the private ECR images of a resource; None when it has none that is or may be private
+    ECR (002 judges the others). An image that cannot be resolved may be a private ECR image in the wrong
+    account or region: it is UNKNOWN here too, so a gate with --strict never passes what it did not judge."""
+    uses = resolved_images(resource, stack)
+    if isinstance(uses, Unknown):
+        return unknown(f"the container images cannot be read: {uses.reason}")
+    findings = [judge(use) for use in uses if use.image.kind == images.PRIVATE_ECR]
+    findings += [
+        unknown(f"{use.where} cannot be resolved: {_reason(use.image)}") for use in uses if use.image.kind == "unknown"
+    ]
+    if not findings:
         return None
-    return worst([judge(use) for use in uses], all_passed)
+    return worst(findings, all_passed)
+
+
+def _reason(image: ResolvedImage) -> str:
+    value = image.unknown
+    return value.reason if isinstance(value, Unknown) else "its value is not known before apply"
