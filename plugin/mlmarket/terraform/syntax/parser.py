@@ -417,8 +417,8 @@ class _Parser:
         """The text of a STRING token (a quoted string without template sequences), escapes resolved."""
         inner = self.values[index][1:-1]
         if "\\" in inner:
-            return decode_quoted(inner, self.filename, self.lines[index])
-        return inner
+            inner = decode_quoted(inner, self.filename, self.lines[index])
+        return _nfc(inner)
 
     def number(self, index: int) -> Decimal:
         text = self.values[index]
@@ -821,7 +821,7 @@ class _Parser:
             top = stack[-1]
             current = top[3] if top[3] is not None else top[2]
             if kind == "lit":
-                current.append(ast.Literal(part[1], part[2]))
+                current.append(ast.Literal(_nfc(part[1]), part[2]))
             elif kind == "expr":
                 current.append(part[1])
             elif kind == "if" or kind == "for":
@@ -1006,3 +1006,12 @@ def parse_template(text: str, filename: str = "<template>", line: int = 1) -> as
 def _check_depth_if_long(parser: _Parser, node: ast.Node) -> None:
     if len(parser.kinds) > MAX_DEPTH:
         _check_depth(node, parser.filename)
+
+
+def _nfc(text: str) -> str:
+    """HCL normalises the literal text of strings and templates to Unicode NFC (`"e\u0301"` is `"é"`)."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
