@@ -27,6 +27,7 @@ def scan_path(
     are added to `unread_modules`, as `<stack>: module.x (source "...")`."""
     resolved = settings_module.resolve(path, overrides, config_path)
     chosen = all_rules() if rules is None else rules
+    settings_module.warn_if_nothing_checked(resolved, (rule.metadata.id for rule in chosen))
     sources = _source_index(source_dir) if source_dir and not os.path.isdir(path) else {}
     results: list[Result] = []
     for stack in read_path(path):
