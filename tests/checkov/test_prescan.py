@@ -199,3 +199,22 @@ def test_a_second_run_in_one_process_sees_the_changed_source(tmp_path, prescan_s
         (1, serverless, "PASSED"),
         (1, instance_based, "PASSED"),
     }
+
+
+@pytest.mark.parametrize("prescan_setting", ["1", "0"], ids=["child", "in-process"])
+def test_a_warning_of_the_scan_reaches_checkovs_stderr_once(tmp_path, prescan_setting):
+    """A configuration that skips every rule is said once, whether the scan ran in the child or in-process."""
+    from conftest import checkov_bin, offline_env
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text((EXAMPLES / "serverless_endpoint" / "main.tf").read_text())
+    skips = "".join(f"  - id: CKV_MLM_{n:03d}\n    reason: every rule off\n" for n in range(1, 20))
+    (tmp_path / ".mlmarket.yaml").write_text("skip:\n" + skips)
+    result = subprocess.run(
+        [checkov_bin(), "-d", str(tmp_path), "--framework", "terraform", "--external-checks-dir", checks_dir(),
+         "--skip-download", "-c", "CKV_MLM_009", "--quiet", "--compact", "-o", "json"],
+        capture_output=True, text=True, timeout=600,
+        env={**offline_env(), "MLMARKET_CHECKOV_PRESCAN": prescan_setting},
+    )
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("mlmarket: warning:")]
+    assert warnings == [f"mlmarket: warning: {tmp_path}/.mlmarket.yaml skips every rule; nothing is checked"]

@@ -102,7 +102,7 @@ class _Child:
             code = self.process.returncode
             how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
             return self._failed(how + self._last_error_line())
-        self.stderr.close()
+        self._forward_warnings()
         outcomes = _decode(output, self.targets)
         if outcomes is None:
             return self._failed(f"printed output that cannot be read ({len(output)} bytes)")
@@ -111,6 +111,19 @@ class _Child:
     def _failed(self, how: str) -> dict[str, Verdicts | ScanFailed]:
         failed = ScanFailed(f"mlmarket's scan process {how}")
         return dict.fromkeys(self.targets, failed)
+
+    def _forward_warnings(self) -> None:
+        """What a successful scan said on stderr (a config that skips every rule, modules not read) is said
+        once here, in checkov's process, as the native CLI says it."""
+        try:
+            self.stderr.seek(0)
+            text = self.stderr.read().decode(errors="replace")
+        except Exception:  # a warning that cannot be read is not a verdict: the results stand
+            text = ""
+        finally:
+            self.stderr.close()
+        if text.strip():
+            sys.stderr.write(text if text.endswith("\n") else text + "\n")
 
     def _last_error_line(self) -> str:
         try:
