@@ -227,21 +227,23 @@ class Evaluator:
     # -- references ---------------------------------------------------------------------------------------
 
     def _variable(self, node: ast.Variable) -> Value:
-        return self._traversal(node, ())
+        return self._traversal(node, (), ())
 
     def _get_attr(self, node: ast.GetAttr) -> Value:
-        root, steps = _static_traversal(node)
+        root, steps, nodes = _static_traversal(node)
         if root is not None and root.name not in self.scope.names:
-            return self._traversal(root, steps, node)
+            return self._traversal(root, steps, nodes)
         return self._attribute(self.evaluate(node.obj), node.name, node.line)
 
     def _index(self, node: ast.Index) -> Value:
-        root, steps = _static_traversal(node)
+        root, steps, nodes = _static_traversal(node)
         if root is not None and root.name not in self.scope.names:
-            return self._traversal(root, steps, node)
+            return self._traversal(root, steps, nodes)
         return self._index_value(self.evaluate(node.obj), self.evaluate(node.key), node.line)
 
-    def _traversal(self, root: ast.Variable, steps: tuple[Any, ...], whole: ast.Node | None = None) -> Value:
+    def _traversal(self, root: ast.Variable, steps: tuple[Any, ...], nodes: tuple[ast.Node, ...] = ()) -> Value:
+        """A reference: the resolver gives the value of its first steps; the rest apply as written (an index
+        `["1"]` of a list is the element 1, an attribute `.a` of a map its element "a")."""
         name = root.name
         if name in self.scope.names:
             value = self.scope.names[name]
@@ -249,14 +251,14 @@ class Evaluator:
         else:
             resolved = self.scope.resolver(name, steps) if self.scope.resolver else None
             if resolved is None:
-                reference = _reference_text(name, steps)
+                reference = _reference_text(name, steps, nodes)
                 return unknown(DYNAMIC, f"{reference} is known only after apply", (reference,))
             value, used = resolved.value, resolved.steps_used
-        for step in steps[used:]:
-            if isinstance(step, str):
-                value = self._attribute(value, step, root.line)
+        for step_node in nodes[used:]:
+            if isinstance(step_node, ast.GetAttr):
+                value = self._attribute(value, step_node.name, step_node.line)
             else:
-                value = self._index_value(value, step, root.line)
+                value = self._index_value(value, self.evaluate(step_node.key), step_node.line)
         return value
 
     def _attribute(self, value: Value, name: str, line: int) -> Value:
@@ -313,6 +315,8 @@ class Evaluator:
             except ConversionError:
                 raise EvaluationError("Invalid index: The given key does not identify an element in this "
                                       "collection value: string required.", line) from None
+            if not value.is_known and isinstance(value_type, ObjectType):
+                return unknown_from([value, key], DYNAMIC).with_sensitive(sensitive)
             if not key.is_known or not value.is_known:
                 element = value_type.element if isinstance(value_type, MapType) else DYNAMIC
                 if isinstance(value_type, ObjectType) and key.is_known:
@@ -342,6 +346,10 @@ class Evaluator:
         if source.is_null:
             return tuple_of(())
         if not source.is_known:
+            if isinstance(node.each, ast.SplatItem) and isinstance(source.type, (ListType, SetType, TupleType)):
+                # `x[*]` of an unknown list keeps its type (a set's elements become a list).
+                same = ListType(source.type.element) if isinstance(source.type, SetType) else source.type
+                return unknown_from([source], same)
             return unknown_from([source], DYNAMIC)
         if isinstance(source.type, (ListType, SetType, TupleType)):
             items = source.elements()
@@ -418,9 +426,9 @@ class Evaluator:
             ) from None
 
     def _equality(self, left: Value, right: Value, negate: bool) -> Value:
-        if not left.is_wholly_known or not right.is_wholly_known:
+        equal = _equal_or_unknown(left, right)
+        if equal is None:
             return unknown_from([left, right], BOOL)
-        equal = _values_equal(left, right)
         return Value(BOOL, equal != negate, left.is_sensitive_anywhere or right.is_sensitive_anywhere)
 
     # -- conditionals and for expressions -----------------------------------------------------------------
@@ -438,8 +446,10 @@ class Evaluator:
 
     def _conditional(self, node: ast.Conditional) -> Value:
         condition = self._condition(node.condition, "condition")
-        true_value = self.evaluate(node.true)
-        false_value = self.evaluate(node.false)
+        # HCL evaluates both results (their types decide the result's type) but reports only the errors of the
+        # one the condition selects; an unknown condition selects both.
+        true_value = self._branch(node.true, not condition.is_known or condition.raw is True)
+        false_value = self._branch(node.false, not condition.is_known or condition.raw is False)
         result_type = _conditional_type(true_value, false_value)
         if result_type is None:
             raise EvaluationError(
@@ -455,6 +465,16 @@ class Evaluator:
         except ConversionError as error:
             raise EvaluationError(f"Inconsistent conditional result types: {error}", node.line) from None
         return result.with_sensitive(condition.sensitive)
+
+    def _branch(self, node: ast.Node, selected: bool) -> Value:
+        if selected:
+            return self.evaluate(node)
+        try:
+            return self.evaluate(node)
+        except EvaluationError as error:
+            if error.static:
+                raise
+            return unknown(DYNAMIC, "not selected")
 
     def _for(self, node: ast.For) -> Value:
         collection = self.evaluate(node.collection)
@@ -630,10 +650,14 @@ def evaluate(node: ast.Node, scope: Scope | None = None) -> Value:
 # -- helpers ----------------------------------------------------------------------------------------------
 
 
-def _static_traversal(node: ast.Node) -> tuple[ast.Variable | None, tuple[Any, ...]]:
-    """`a.b[0]["c"]` -> (Variable a, ("b", 0, "c")) when every step is an attribute or a literal index."""
+def _static_traversal(node: ast.Node) -> tuple[ast.Variable | None, tuple[Any, ...], tuple[ast.Node, ...]]:
+    """`a.b[0]["c"]` -> (Variable a, ("b", 0, "c"), the GetAttr/Index node of each step) when every step is an
+    attribute or a literal index."""
     steps: list[Any] = []
+    nodes: list[ast.Node] = []
     while True:
+        if isinstance(node, (ast.GetAttr, ast.Index)):
+            nodes.append(node)
         if isinstance(node, ast.GetAttr):
             steps.append(node.name)
             node = node.obj
@@ -646,18 +670,25 @@ def _static_traversal(node: ast.Node) -> tuple[ast.Variable | None, tuple[Any, .
             elif isinstance(key, ast.Literal) and key.value is not None and not isinstance(key.value, bool):
                 steps.append(int(key.value) if int(key.value) == key.value else key.value)
             else:
-                return None, ()
+                return None, (), ()
             node = node.obj
         elif isinstance(node, ast.Variable):
-            return node, tuple(reversed(steps))
+            return node, tuple(reversed(steps)), tuple(reversed(nodes))
         else:
-            return None, ()
+            return None, (), ()
 
 
-def _reference_text(name: str, steps: Sequence[Any]) -> str:
+def _reference_text(name: str, steps: Sequence[Any], nodes: Sequence[ast.Node] = ()) -> str:
+    """`aws_ecr_repository.repo["a"].repository_url`, as Terraform writes a reference."""
     text = name
-    for step in steps:
-        text += f".{step}" if isinstance(step, str) and step.isidentifier() else f"[{step!r}]".replace("'", '"')
+    for index, step in enumerate(steps):
+        is_index = index < len(nodes) and isinstance(nodes[index], ast.Index)
+        if isinstance(step, str) and not is_index:
+            text += f".{step}"
+        elif isinstance(step, str):
+            text += f'["{step}"]'
+        else:
+            text += f"[{step}]"
     return text
 
 
@@ -695,6 +726,35 @@ def _conditional_type(true_value: Value, false_value: Value) -> Type | None:
     if false_value.is_null and false_value.type == DYNAMIC:
         return true_value.type
     return unify([true_value.type, false_value.type])
+
+
+def _equal_or_unknown(left: Value, right: Value) -> bool | None:
+    """cty's Equals: None (unknown) when either side is unknown; values of different types are unequal;
+    collections are unequal as soon as a known pair of elements differs, even beside unknown elements."""
+    if not left.is_known or not right.is_known:
+        return None
+    if left.is_null or right.is_null:
+        return left.is_null and right.is_null
+    if left.type != right.type:
+        return False
+    raw_left, raw_right = left.raw, right.raw
+    if isinstance(raw_left, tuple):
+        if len(raw_left) != len(raw_right):
+            return False
+        pairs = list(zip(raw_left, raw_right, strict=True))
+    elif isinstance(raw_left, dict):
+        if raw_left.keys() != raw_right.keys():
+            return False
+        pairs = [(raw_left[k], raw_right[k]) for k in raw_left]
+    else:
+        return raw_left == raw_right
+    undecided = False
+    for a, b in pairs:
+        equal = _equal_or_unknown(a, b)
+        if equal is False:
+            return False
+        undecided = undecided or equal is None
+    return None if undecided else True
 
 
 def _values_equal(left: Value, right: Value) -> bool:

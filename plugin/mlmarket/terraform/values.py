@@ -374,7 +374,8 @@ def set_of(element_type: Type, items: Iterable[Value], sensitive: bool = False) 
     """A set: duplicates removed and elements in cty's order (see `set_order_key`)."""
     unique: dict[Any, Value] = {}
     for item in items:
-        unique.setdefault(canonical_key(item), item)
+        # Unknown elements are never known to equal anything, each other included: each stays.
+        unique.setdefault(canonical_key(item) if item.is_known else ("unknown", object()), item)
     return Value(SetType(element_type), tuple(sorted(unique.values(), key=set_order_key)), sensitive)
 
 
@@ -602,6 +603,13 @@ def unify(types: Sequence[Type]) -> Type | None:
         return DYNAMIC
     if DYNAMIC in distinct:
         return DYNAMIC
+    if all(isinstance(t, (ListType, SetType, MapType)) for t in distinct) and len({type(t) for t in distinct}) == 1:
+        # An empty collection (`tomap({})`, element type dynamic) takes the other collections' element type.
+        elements = [t.element for t in distinct if t.element != DYNAMIC]  # type: ignore[attr-defined]
+        if not elements:
+            return distinct[0]
+        element = unify(elements)
+        return type(distinct[0])(element) if element is not None else None
     if all(isinstance(t, PrimitiveType) for t in distinct):
         return STRING if STRING in distinct else None
     if all(isinstance(t, ObjectType) for t in distinct):
