@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -244,10 +245,35 @@ def _run(terraform: str, workdir: Path, args: list[str]) -> subprocess.Completed
 
 
 def run_outputs(
-    variables: Mapping[str, Value], outputs: Mapping[str, str], workdir: Path | str
+    variables: Mapping[str, Value], outputs: Mapping[str, str], workdir: Path | str, workers: int | None = None
 ) -> dict[str, Result | Error]:
     """Terraform's answer for every output (see the module docstring). Raises BatchError if terraform is
-    missing or misbehaves."""
+    missing or misbehaves. Large batches are split over `workers` working directories (`workdir/w0`, ...)
+    planned in parallel (default: up to 4, one per 150 outputs)."""
+    workdir = Path(workdir)
+    count = workers if workers is not None else min(4, os.cpu_count() or 1, max(1, len(outputs) // 150))
+    if count <= 1:
+        return _run_outputs(variables, outputs, workdir)
+    names = list(outputs)
+    chunks = [names[index::count] for index in range(count)]
+    reference = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+    def run(index: int) -> dict[str, Result | Error]:
+        chunk = {name: outputs[name] for name in chunks[index]}
+        used = {match for text in chunk.values() for match in reference.findall(text)}
+        chunk_variables = {name: value for name, value in variables.items() if name in used}
+        return _run_outputs(chunk_variables, chunk, workdir / f"w{index}")
+
+    answers: dict[str, Result | Error] = {}
+    with ThreadPoolExecutor(max_workers=count) as executor:
+        for result in executor.map(run, range(count)):
+            answers.update(result)
+    return answers
+
+
+def _run_outputs(
+    variables: Mapping[str, Value], outputs: Mapping[str, str], workdir: Path
+) -> dict[str, Result | Error]:
     terraform = terraform_binary()
     if terraform is None:
         raise BatchError("terraform is not installed (set MLMARKET_TERRAFORM or put terraform on PATH)")

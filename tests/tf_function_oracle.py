@@ -8,6 +8,7 @@ No pytest here: the test modules under tests/terraform_functions use it.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -280,8 +281,10 @@ def run(
 
 
 def oracle_workdir(name: str) -> Path:
-    """A per-suite oracle directory reused across runs (terraform init is the slow part)."""
-    base = Path(os.environ.get("MLMARKET_ORACLE_DIR", "/tmp/mlmarket-oracle"))
+    """A per-suite oracle directory for this test process (terraform init once per suite); MLMARKET_ORACLE_DIR
+    keeps them across runs. Two test runs at once never share one: a shared directory lost files mid-run."""
+    default = Path(tempfile.gettempdir()) / f"mlmarket-oracle-{os.getpid()}"
+    base = Path(os.environ.get("MLMARKET_ORACLE_DIR", str(default)))
     return base / name
 
 

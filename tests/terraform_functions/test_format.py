@@ -89,3 +89,11 @@ def calls() -> list[Call]:
 
 def test_format_functions_agree_with_terraform(check):
     check(calls())
+
+
+def test_a_bare_null_argument_makes_format_unknown_of_no_type(check):
+    # A literal `null` has no type; terraform answers unknown (dynamic) for format and formatlist.
+    from mlmarket.terraform.values import DYNAMIC
+
+    check([Call("format", (string("%v"), null(DYNAMIC))), Call("format", (string("x%d"), null(DYNAMIC))),
+           Call("formatlist", (string("%v"), null(DYNAMIC))), Call("jsonencode", (null(DYNAMIC),))])

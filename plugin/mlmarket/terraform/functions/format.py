@@ -307,6 +307,9 @@ _ARGS = Param("args", DYNAMIC, allow_null=True, allow_unknown=True)
 @function("format", [Param("format", STRING)], variadic=_ARGS, returns=STRING)
 def _format(context: CallContext, args: Sequence[Value]) -> Value:
     rest = args[1:]
+    if any(arg.type == DYNAMIC and (arg.is_null or not arg.is_known) for arg in rest):
+        # Terraform: an argument of no type (a bare null) leaves even the result's type unknown.
+        return unknown_from(list(rest), DYNAMIC)
     if not all(arg.is_wholly_known for arg in rest):
         return unknown_from(list(rest), STRING)
     return text(format_string(args[0].raw, rest))
@@ -315,6 +318,8 @@ def _format(context: CallContext, args: Sequence[Value]) -> Value:
 @function("formatlist", [Param("format", STRING)], variadic=_ARGS, returns=ListType(STRING))
 def _formatlist(context: CallContext, args: Sequence[Value]) -> Value:
     spec, rest = args[0].raw, list(args[1:])
+    if any(arg.type == DYNAMIC and (arg.is_null or not arg.is_known) for arg in rest):
+        return unknown_from(rest, DYNAMIC)
     if not rest:
         return list_of(STRING, [text(format_string(spec, []))])
     length = -1

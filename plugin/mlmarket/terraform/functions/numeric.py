@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
 from mlmarket.terraform.functions import CallContext, FunctionError, Param, function
@@ -39,7 +40,30 @@ def _number(value: Number | float) -> Value:
             raise FunctionError("the result is not a number (NaN)")
         if math.isinf(value):
             raise FunctionError("the result is infinite, which mlmarket cannot represent")
+        return Value(NUMBER, make_number(Decimal(float_shortest(value))))
     return Value(NUMBER, make_number(value))
+
+
+def float_shortest(value: float) -> str:
+    """The decimal Terraform prints for a float64 result (cty.NumberFloatVal keeps 53 bits, and big.Float's
+    shortest form uses a symmetric half-ulp interval even at a power of two: pow(2, 64) prints
+    18446744073709550000). mlmarket holds that decimal, so the value prints and converts as Terraform's does."""
+    if value == 0:
+        return "0"
+    exact = Fraction(value)
+    mantissa, exponent = math.frexp(abs(value))
+    mantissa_int = int(mantissa * 2**53)
+    half_ulp = Fraction(2) ** (exponent - 53 - 1)
+    inclusive = mantissa_int % 2 == 0
+    magnitude = abs(exact)
+    for digits in range(1, 18):
+        context = Context(prec=digits, rounding=ROUND_HALF_EVEN)
+        candidate = context.divide(Decimal(magnitude.numerator), Decimal(magnitude.denominator))
+        distance = abs(Fraction(candidate) - magnitude)
+        if distance < half_ulp or (inclusive and distance == half_ulp):
+            text = format(candidate, "f")
+            return ("-" if value < 0 else "") + text
+    return repr(value)
 
 
 # --- operators (for the evaluator) ----------------------------------------------------------------------------
