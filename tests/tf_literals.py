@@ -31,7 +31,8 @@ def type_expression(value_type: Type) -> str:
     if isinstance(value_type, TupleType):
         return "tuple([" + ", ".join(type_expression(t) for t in value_type.elements) + "])"
     if isinstance(value_type, ObjectType):
-        attributes = ", ".join(f"{json.dumps(n)} = {type_expression(t)}" for n, t in value_type.attributes)
+        # Terraform wants attribute names, not quoted keys, in an object type constraint.
+        attributes = ", ".join(f"{n} = {type_expression(t)}" for n, t in value_type.attributes)
         return "object({" + attributes + "})"
     return value_type.json()
 
@@ -46,7 +47,8 @@ def literal(value: Value) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):
-        return json.dumps(raw).replace("${", "$${").replace("%{", "%%{")
+        # ensure_ascii=False: HCL has no surrogate pairs, so a character beyond the BMP is written as itself.
+        return json.dumps(raw, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
     if isinstance(raw, tuple):
         return "[" + ", ".join(literal(item) for item in raw) + "]"
     if isinstance(raw, dict):
