@@ -14,7 +14,7 @@ from mlmarket.errors import InputError
 from mlmarket.scan import scan_path
 from mlmarket.settings import Settings
 
-from conftest import run_checkov
+from conftest import checkov_bin, offline_env, run_checkov
 from support import EXAMPLES
 
 pytestmark = pytest.mark.checkov
@@ -204,8 +204,6 @@ def test_a_second_run_in_one_process_sees_the_changed_source(tmp_path, prescan_s
 @pytest.mark.parametrize("prescan_setting", ["1", "0"], ids=["child", "in-process"])
 def test_a_warning_of_the_scan_reaches_checkovs_stderr_once(tmp_path, prescan_setting):
     """A configuration that skips every rule is said once, whether the scan ran in the child or in-process."""
-    from conftest import checkov_bin, offline_env
-
     (tmp_path / ".git").mkdir()
     (tmp_path / "main.tf").write_text((EXAMPLES / "serverless_endpoint" / "main.tf").read_text())
     skips = "".join(f"  - id: CKV_MLM_{n:03d}\n    reason: every rule off\n" for n in range(1, 20))

@@ -62,7 +62,11 @@ def test_a_bad_plan_after_a_good_one_prints_no_partial_report(tmp_path):
 
 
 HCL_CASES = {
-    "invalid_hcl": ({"main.tf": 'resource "aws_sagemaker_model" "m" {\n  name = \n}\n'}, "main.tf:", "invalid HCL"),
+    "invalid_hcl": (
+        {"main.tf": 'resource "aws_sagemaker_model" "m" {\n  name = \n}\n'},
+        "main.tf:2",
+        "Invalid expression: Expected the start of an expression, but found the newline.",
+    ),
     "invalid_utf8_hcl": (
         {"main.tf": b'resource "aws_s3_bucket" "b" {\n  bucket = "\xff"\n}\n'},
         "main.tf:2",
@@ -71,8 +75,8 @@ HCL_CASES = {
     "no_terraform": ({"README.md": "nothing here"}, "", "no Terraform files"),
     "bad_tfvars": (
         {"main.tf": 'variable "x" {}\n', "terraform.tfvars": "x = = 1\n"},
-        "terraform.tfvars",
-        "invalid variables file",
+        "terraform.tfvars:1",
+        'Invalid expression: Expected the start of an expression, but found "=".',
     ),
     "missing_local_module": (
         {"main.tf": 'module "m" {\n  source = "./nope"\n}\n'},

@@ -186,7 +186,7 @@ def test_sensitive_function_call_is_never_quoted(root, tmp_path):
 def test_non_boolean_sensitive_is_an_input_error(root):
     write(root / "v.tf", 'variable "x" {\n  default   = "a"\n  sensitive = "yes"\n}\n')
     result, _ = scan_json(str(root))
-    assert_one_line_error(result, f"mlmarket: error: {root}/v.tf:1: a variable's `sensitive` must be true or false")
+    assert_one_line_error(result, f"mlmarket: error: {root}/v.tf:3: `sensitive` must be true or false")
 
 
 def test_variables_file_linked_from_outside_the_scan_is_refused_unread(root, tmp_path):
@@ -240,9 +240,8 @@ def test_module_fan_out_is_refused_within_the_memory_bound(root):
     result, peak = peak_rss_mb("scan", str(root))
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
-        f"mlmarket: error: {root}/fan.tf:1: module.a expands the configuration past 5,000 resource "
-        "and module instances beyond what its files write out (count/for_each fan-out); mlmarket refuses rather "
-        "than guess"
+        f"mlmarket: error: {root}/fan.tf:1: module.a expands the configuration past mlmarket's bound of resource "
+        "and module instances (count/for_each fan-out); mlmarket refuses rather than guess"
     ]
     input_mb = sum(p.stat().st_size for p in root.rglob("*.tf")) / 2**20
     assert peak <= 10 * input_mb + 100, peak

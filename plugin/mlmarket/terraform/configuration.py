@@ -252,6 +252,9 @@ class _ModuleInstance:
     # -- the instance's blocks ----------------------------------------------------------------------------
 
     def run(self) -> None:
+        # Every variable is read, used or not, so that a declaration Terraform refuses is refused here too.
+        for name in self.files.variables:
+            self._resolve_variable((name,))
         for block in self.files.providers:
             provider = self._provider(block)
             self.providers[provider.local_name] = provider

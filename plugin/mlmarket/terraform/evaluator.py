@@ -458,6 +458,12 @@ class Evaluator:
                 node.line,
             )
         if not condition.is_known:
+            if _equal_or_unknown(true_value, false_value) is True:
+                # Both results are the same known value: whatever the condition, this is the result.
+                try:
+                    return convert(true_value, result_type).with_sensitive(condition.sensitive)
+                except ConversionError:
+                    pass
             return unknown_from([condition, true_value, false_value], result_type)
         chosen = true_value if condition.raw else false_value
         try:

@@ -193,8 +193,10 @@ def _round_binary(value: Fraction) -> Number:
 
 def number_to_string(value: Number) -> str:
     """cty's number-to-string conversion: the shortest decimal that reads back to the same 512-bit number."""
-    if isinstance(value, int):
+    if isinstance(value, int) and value.bit_length() <= MANTISSA_BITS:
         return str(value)
+    # A fraction, or a whole number too large for the mantissa (rounded, so its last digits are noise).
+    value = Fraction(value)
     negative = value < 0
     magnitude = -value if negative else value
     # Binary search for the fewest significant digits that round-trip (more digits never stop round-tripping).

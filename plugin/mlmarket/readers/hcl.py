@@ -1,0 +1,286 @@
+"""Reader for Terraform source directories: every root module under a path -> one Stack each.
+
+Three steps, each in one place:
+1. find and parse: this module walks the tree (refusing what it cannot read), parses every `.tf` file with
+   `mlmarket.terraform.syntax` and decides which directories are root modules;
+2. evaluate: `mlmarket.terraform.configuration` evaluates a root module as `terraform plan` would (variables,
+   locals, modules, count/for_each, dynamic blocks, functions), giving resource instances with Values;
+3. map: `readers.terraform_values` turns those Values into the normalized model (regions, accounts, plain data
+   with Unknown markers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from mlmarket.errors import InputError
+from mlmarket.model import Stack
+from mlmarket.readers.jsonfile import display_path, read_bytes
+from mlmarket.readers.terraform_values import build_stack
+from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
+from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
+from mlmarket.terraform.syntax import ast, parse_file
+from mlmarket.terraform.values import Value, from_json_like
+
+_MAX_MODULE_DEPTH = 20
+"""Module calls nested deeper than this are an input error: real configurations nest a few levels, and a
+chain this deep is almost always a cycle through paths the cycle check cannot see."""
+
+_BASE_INSTANCE_BUDGET = 5_000
+_SOURCE_BYTES_PER_INSTANCE = 100
+"""A root may expand to at most `_BASE_INSTANCE_BUDGET` resource and module instances, plus one more for each
+`_SOURCE_BYTES_PER_INSTANCE` bytes of Terraform and variables files read. A configuration that writes its
+resources out (or lists them in a variables file, as the benchmarks do) pays for them in input, which keeps
+memory proportional to input; `count` and `for_each` fan-out beyond that (10,000 module instances each making
+10,000 more) is refused instead of growing without bound."""
+
+_MAX_FILE_BYTES = 8 * 1024 * 1024
+_MAX_LINE_BYTES = 256 * 1024
+"""Terraform and variables files larger than 8 MiB, or holding a line longer than 256 KiB, are refused before
+they are parsed: no hand-written or generated configuration comes near either bound."""
+
+_LOCAL_SOURCE_PREFIXES = ("./", "../")
+
+
+@dataclass
+class SourceFile:
+    path: str  # as shown in findings
+    text: str
+    parsed: ast.File
+
+    @cached_property
+    def lines(self) -> list[str]:
+        # Split once per file: every resource of the file looks up its skip comments in these lines.
+        return self.text.splitlines()
+
+
+@dataclass
+class Tree:
+    """Every module directory found under the scanned path (real paths), with its parsed files."""
+
+    real_root: str
+    display_root: str
+    modules: dict[str, ModuleFiles] = field(default_factory=dict)
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # shown path -> file
+    total_bytes: int = 0
+
+
+def read_directory(path: str) -> list[Stack]:
+    root = os.path.realpath(path)
+    if not os.path.isdir(root):
+        raise InputError(path, "no such directory")
+    tree = _parse_tree(path, root)
+    if not tree.modules:
+        raise InputError(path, "no Terraform files (*.tf) found")
+    return _root_stacks(tree)
+
+
+# --- step 1: find and parse ---------------------------------------------------------------------------------
+
+
+def _parse_tree(display_root: str, real_root: str) -> Tree:
+    tree = Tree(real_root, display_root)
+
+    def unreadable(error: OSError) -> None:
+        raise InputError(_shown(tree, error.filename or real_root), f"cannot read the directory: "
+                         f"{error.strerror or error}")
+
+    for directory, subdirs, files in os.walk(real_root, onerror=unreadable, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in subdirs:
+            _refuse_linked_directory(tree, os.path.join(directory, name))
+        parsed_files = []
+        for name in sorted(files):
+            full = os.path.join(directory, name)
+            shown = _shown(tree, full)
+            if name.endswith(".tf.json"):
+                raise InputError(
+                    shown,
+                    "Terraform JSON syntax (*.tf.json) is not read yet; a scan that skipped it could pass a "
+                    "violation: scan a plan of this configuration instead (`terraform show -json`)",
+                )
+            if not name.endswith(".tf"):
+                continue
+            _refuse_outside_links(full, real_root, shown)
+            text = _read_text(full, shown)
+            tree.total_bytes += len(text)
+            source = SourceFile(shown, text, parse_file(text, shown))
+            tree.sources[shown] = source
+            parsed_files.append(source.parsed)
+        if parsed_files:
+            tree.modules[directory] = ModuleFiles.from_files(directory, parsed_files)
+    return tree
+
+
+def _shown(tree: Tree, full: str) -> str:
+    return display_path(os.path.join(tree.display_root, os.path.relpath(full, tree.real_root)))
+
+
+def _refuse_linked_directory(tree: Tree, full: str) -> None:
+    """os.walk does not descend into a symlinked directory; one that points inside the scanned tree is
+    scanned at its real place, but one that points outside would be skipped without a word."""
+    if not os.path.islink(full):
+        return
+    target = os.path.realpath(full)
+    if os.path.isdir(target) and os.path.commonpath([target, tree.real_root]) != tree.real_root:
+        raise InputError(
+            _shown(tree, full), "is a symlink to a directory outside the scanned directory; scan its target instead"
+        )
+
+
+def _refuse_outside_links(full: str, real_root: str, shown: str) -> None:
+    if os.path.islink(full):
+        target = os.path.realpath(full)
+        if os.path.commonpath([target, real_root]) != real_root:
+            raise InputError(shown, "is a symlink that points outside the scanned directory")
+
+
+def _read_text(full: str, shown: str) -> str:
+    try:
+        size = os.stat(full).st_size
+    except OSError as error:
+        raise InputError(shown, f"cannot read: {error.strerror or error}") from None
+    if size > _MAX_FILE_BYTES:
+        raise InputError(shown, f"is {size:,} bytes; mlmarket reads Terraform files of at most {_MAX_FILE_BYTES:,}")
+    data = read_bytes(full)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(shown, f"invalid UTF-8 at byte {error.start}", line=line) from None
+    if len(text) > _MAX_LINE_BYTES:
+        for number, line_text in enumerate(text.splitlines(), 1):
+            if len(line_text) > _MAX_LINE_BYTES:
+                raise InputError(
+                    shown,
+                    f"a line of {len(line_text):,} characters; mlmarket reads lines of at most {_MAX_LINE_BYTES:,}",
+                    line=number,
+                )
+    return text
+
+
+# --- which directories are roots ------------------------------------------------------------------------------
+
+
+def _root_stacks(tree: Tree) -> list[Stack]:
+    """Every directory that no module call is known to cover is judged as a root module.
+
+    A directory is left out only when every call to it was read and expanded to at least one instance while
+    evaluating some root: a call with `count = 0`, a call from a directory that is never evaluated, or a cycle
+    must not hide a directory's resources (fail closed). Uncalled directories are evaluated first, then any
+    directory still uncovered, one at a time, until nothing changes."""
+    callers = _module_callers(tree)
+    expanded: set[tuple[str, str]] = set()
+    stacks: dict[str, Stack] = {}
+    while True:
+        uncovered = sorted(
+            d
+            for d in tree.modules
+            if d not in stacks and not (callers.get(d) and all(call in expanded for call in callers[d]))
+        )
+        if not uncovered:
+            return [stacks[d] for d in sorted(stacks)]
+        batch = [d for d in uncovered if not callers.get(d)] or uncovered[:1]
+        for directory in batch:
+            stacks[directory] = _evaluate_root(tree, directory, expanded)
+
+
+def _module_callers(tree: Tree) -> dict[str, list[tuple[str, str]]]:
+    """Directory -> the (calling directory, call name) of the module blocks whose local source points at it."""
+    callers: dict[str, list[tuple[str, str]]] = {}
+    for directory, module in tree.modules.items():
+        for name, block in module.module_calls.items():
+            source = _literal_source(block)
+            if source is not None and source.startswith(_LOCAL_SOURCE_PREFIXES):
+                target = os.path.realpath(os.path.join(directory, source))
+                callers.setdefault(target, []).append((directory, name))
+    return callers
+
+
+def _literal_source(block: ast.Block) -> str | None:
+    attribute = block.body.attributes.get("source")
+    if attribute is None:
+        return None
+    try:
+        value = Evaluator(Scope()).evaluate(attribute.expr)
+    except EvaluationError:
+        return None
+    return value.raw if value.is_known and isinstance(value.raw, str) else None
+
+
+# --- step 2: evaluate one root ----------------------------------------------------------------------------
+
+
+def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -> Stack:
+    module = tree.modules[directory]
+    shown_dir = os.path.dirname(module.files[0].filename) or "."
+    inputs, tfvars_bytes = _read_tfvars(tree, directory, shown_dir)
+
+    def load(caller: ModuleFiles, name: str, source: str, block: ast.Block) -> ModuleFiles | None:
+        if not source.startswith(_LOCAL_SOURCE_PREFIXES):
+            return None  # registry and git modules are not on disk to read: the scan says so
+        target = os.path.realpath(os.path.join(caller.directory, source))
+        child = tree.modules.get(target)
+        if child is None:
+            raise InputError(caller.filename(block), f"module `{name}` source {source!r} has no Terraform files",
+                             line=block.line)
+        return child
+
+    from mlmarket.readers.terraform_values import aws_data_source
+
+    options = RootOptions(
+        root_directory=directory,
+        loader=load,
+        instance_budget=_BASE_INSTANCE_BUDGET + (tree.total_bytes + tfvars_bytes) // _SOURCE_BYTES_PER_INSTANCE,
+        max_depth=_MAX_MODULE_DEPTH,
+        data_source=aws_data_source,
+        readable_roots=(tree.real_root,),
+    )
+    evaluated = evaluate_root(module, inputs, options)
+    expanded.update(evaluated.expanded_calls)
+    return build_stack(evaluated, shown_dir, tree.sources)
+
+
+def _read_tfvars(tree: Tree, directory: str, shown_dir: str) -> tuple[dict[str, Value], int]:
+    """The root's variables files in Terraform's order (later files win), and how many bytes they held."""
+    values: dict[str, Value] = {}
+    total = 0
+    names = sorted(os.listdir(directory))
+    ordered = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+    ordered += [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    for name in ordered:
+        full = os.path.join(directory, name)
+        shown = display_path(os.path.join(shown_dir, name))
+        _refuse_outside_links(full, tree.real_root, shown)
+        text = _read_text(full, shown)
+        total += len(text)
+        values.update(_json_tfvars(text, shown) if name.endswith(".json") else _hcl_tfvars(text, shown))
+    return values, total
+
+
+def _json_tfvars(text: str, shown: str) -> dict[str, Value]:
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise InputError(shown, f"invalid variables file: {str(error).splitlines()[0]}") from None
+    if not isinstance(parsed, dict):
+        raise InputError(shown, "a variables file must hold an object")
+    return {name: from_json_like(value) for name, value in parsed.items()}
+
+
+def _hcl_tfvars(text: str, shown: str) -> dict[str, Value]:
+    parsed = parse_file(text, shown)
+    if parsed.body.blocks:
+        raise InputError(shown, "a variables file holds only assignments, not blocks",
+                         line=parsed.body.blocks[0].line)
+    evaluator = Evaluator(Scope())  # variables files are constants: no references
+    values: dict[str, Value] = {}
+    for name, attribute in parsed.body.attributes.items():
+        try:
+            values[name] = evaluator.evaluate(attribute.expr)
+        except EvaluationError as error:
+            raise InputError(shown, f"invalid variables file: {error}", line=attribute.line) from None
+    return values
