@@ -26,15 +26,7 @@ from support import EXAMPLES
 pytestmark = pytest.mark.checkov
 
 # (stack directory relative to terraform_examples, front end, rule, address) -> why the front ends differ.
-INHERENT: dict[tuple[str, str, str, str], str] = {
-    ("fail_closed/unknown_blocks", front_end, rule, f"aws_sagemaker_endpoint_configuration.{name}"): (
-        "the plan expands a dynamic production_variants block over a known collection; the source reader does "
-        "not expand dynamic blocks yet (issue 16) and reports them UNKNOWN, never PASSED"
-    )
-    for front_end in ("mlmarket scan plan.json", "checkov -f")
-    for rule in ("CKV_MLM_009", "CKV_MLM_015")
-    for name in ("unknown_volume_in_dynamic_variant", "unknown_volume_static_and_dynamic_variants")
-}
+INHERENT: dict[tuple[str, str, str, str], str] = {}
 
 Triple = tuple[str, str, str]
 
