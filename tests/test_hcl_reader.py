@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from mlmarket.errors import InputError
 from mlmarket.model import Unknown
 from mlmarket.readers.hcl import read_directory
 
@@ -272,3 +275,30 @@ def test_each_root_module_is_its_own_stack_and_called_modules_are_not(tmp_path):
         (str(tmp_path / "a"), ("module.m.aws_sagemaker_model.s",)),
         (str(tmp_path / "b"), ("aws_sagemaker_model.b",)),
     ]
+
+
+def test_a_module_above_the_scanned_folder_is_read_where_it_lies(tmp_path):
+    """`examples/basic` calling `../..`, the standard layout of a module repository: Terraform plans it."""
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "isolated" {}\nresource "aws_sagemaker_model" "m" {\n  name = "m"\n'
+            "  enable_network_isolation = var.isolated\n}\n",
+            "examples/basic/main.tf": PROVIDERS + 'module "root" {\n  source   = "../.."\n  isolated = false\n}\n',
+        },
+    )
+    (stack,) = read_directory(str(tmp_path / "examples" / "basic"))
+    (model,) = stack.resources
+    assert (model.address, model.get("enable_network_isolation"), model.region) == (
+        "module.root.aws_sagemaker_model.m",
+        False,
+        "us-east-1",
+    )
+    assert model.file == f"{tmp_path}/main.tf"
+
+
+def test_a_module_source_that_does_not_exist_is_an_input_error(tmp_path):
+    write(tmp_path, {"main.tf": 'module "m" {\n  source = "../nowhere"\n}\n'})
+    with pytest.raises(InputError) as raised:
+        read_directory(str(tmp_path))
+    assert raised.value.one_line() == f"{tmp_path}/main.tf:1: module `m` source '../nowhere' has no Terraform files"

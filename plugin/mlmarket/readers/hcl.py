@@ -66,6 +66,9 @@ class Tree:
     modules: dict[str, ModuleFiles] = field(default_factory=dict)
     sources: dict[str, SourceFile] = field(default_factory=dict)  # shown path -> file
     total_bytes: int = 0
+    # Module directories outside the scanned tree that a local `source` reaches (`../..`): read on demand,
+    # never judged as roots.
+    outside: dict[str, ModuleFiles | None] = field(default_factory=dict)
 
 
 def read_directory(path: str) -> list[Stack]:
@@ -188,6 +191,38 @@ def _root_stacks(tree: Tree) -> list[Stack]:
             stacks[directory] = _evaluate_root(tree, directory, expanded)
 
 
+def _outside_module(tree: Tree, directory: str) -> ModuleFiles | None:
+    """A module directory outside the scanned tree, as Terraform reads it wherever it lies: its own `.tf` files
+    (not its sub-directories), with the same refusals and bounds as the tree's."""
+    if directory in tree.outside:
+        return tree.outside[directory]
+    module = None
+    if os.path.isdir(directory):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError as error:
+            raise InputError(display_path(directory), f"cannot read the directory: {error.strerror or error}") from None
+        parsed_files = []
+        for name in names:
+            full = os.path.join(directory, name)
+            shown = display_path(full)
+            if name.endswith(".tf.json"):
+                raise InputError(shown, "Terraform JSON syntax (*.tf.json) is not read yet; a scan that skipped it "
+                                 "could pass a violation: scan a plan of this configuration instead")
+            if not name.endswith(".tf") or os.path.isdir(full):
+                continue
+            _refuse_outside_links(full, directory, shown)
+            text = _read_text(full, shown)
+            tree.total_bytes += len(text)
+            source = SourceFile(shown, text, parse_file(text, shown))
+            tree.sources[shown] = source
+            parsed_files.append(source.parsed)
+        if parsed_files:
+            module = ModuleFiles.from_files(directory, parsed_files)
+    tree.outside[directory] = module
+    return module
+
+
 def _module_callers(tree: Tree) -> dict[str, list[tuple[str, str]]]:
     """Directory -> the (calling directory, call name) of the module blocks whose local source points at it."""
     callers: dict[str, list[tuple[str, str]]] = {}
@@ -223,13 +258,17 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
         if not source.startswith(_LOCAL_SOURCE_PREFIXES):
             return None  # registry and git modules are not on disk to read: the scan says so
         target = os.path.realpath(os.path.join(caller.directory, source))
-        child = tree.modules.get(target)
+        child = tree.modules.get(target) or _outside_module(tree, target)
         if child is None:
             raise InputError(caller.filename(block), f"module `{name}` source {source!r} has no Terraform files",
                              line=block.line)
+        if child.directory not in readable_roots:
+            readable_roots.append(child.directory)  # file() and templatefile() of that module read there
         return child
 
     from mlmarket.readers.terraform_values import aws_data_source
+
+    readable_roots = [tree.real_root]
 
     options = RootOptions(
         root_directory=directory,
@@ -237,7 +276,7 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
         instance_budget=_BASE_INSTANCE_BUDGET + (tree.total_bytes + tfvars_bytes) // _SOURCE_BYTES_PER_INSTANCE,
         max_depth=_MAX_MODULE_DEPTH,
         data_source=aws_data_source,
-        readable_roots=(tree.real_root,),
+        readable_roots=readable_roots,
     )
     evaluated = evaluate_root(module, inputs, options)
     expanded.update(evaluated.expanded_calls)

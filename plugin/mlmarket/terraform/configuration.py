@@ -14,7 +14,7 @@ provider's configuration decides (`data.aws_region.current.name`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -161,7 +161,8 @@ class RootOptions:
     max_depth: int = 20
     workspace: str = "default"
     data_source: DataSourceHook | None = None
-    readable_roots: tuple[str, ...] = ()
+    # Directories filesystem functions may read; the loader may add module directories as it reads them.
+    readable_roots: Sequence[str] = ()
 
 
 class BudgetExceeded(Exception):
@@ -236,7 +237,7 @@ class _ModuleInstance:
         self._children: dict[str, Any] = {}
         options = state.options
         self.context = functions.CallContext(
-            module_dir=options.root_directory, readable_roots=options.readable_roots
+            module_dir=options.root_directory, readable_roots=tuple(options.readable_roots)
         )
         self.base_names = {
             "path": object_of(
