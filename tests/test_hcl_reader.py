@@ -302,3 +302,23 @@ def test_a_module_source_that_does_not_exist_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as raised:
         read_directory(str(tmp_path))
     assert raised.value.one_line() == f"{tmp_path}/main.tf:1: module `m` source '../nowhere' has no Terraform files"
+
+
+def test_tf_var_environment_variables_sit_between_defaults_and_variables_files(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + 'variable "name" {\n  default = "default"\n}\nvariable "types" {\n  type = list(string)\n}\n'
+            'variable "from_file" {\n  default = "default"\n}\n'
+            'resource "aws_sagemaker_model" "m" {\n  name = "${var.name}-${var.from_file}"\n'
+            "  tags = { first = var.types[0] }\n}\n",
+            "terraform.tfvars": 'from_file = "tfvars"\n',
+        },
+    )
+    monkeypatch.setenv("TF_VAR_name", "env")
+    monkeypatch.setenv("TF_VAR_types", '["ml.m5.large", "ml.c5.xlarge"]')
+    monkeypatch.setenv("TF_VAR_from_file", "env")
+    _, resources = by_address(tmp_path)
+    model = resources["aws_sagemaker_model.m"]
+    assert (model.get("name"), model.get("tags")) == ("env-tfvars", {"first": "ml.m5.large"})

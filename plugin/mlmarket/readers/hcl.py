@@ -22,8 +22,8 @@ from mlmarket.readers.jsonfile import display_path, read_bytes
 from mlmarket.readers.terraform_values import build_stack
 from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
-from mlmarket.terraform.syntax import ast, parse_file
-from mlmarket.terraform.values import Value, from_json_like
+from mlmarket.terraform.syntax import ast, parse_expression, parse_file
+from mlmarket.terraform.values import Value, from_json_like, string
 
 _MAX_MODULE_DEPTH = 20
 """Module calls nested deeper than this are an input error: real configurations nest a few levels, and a
@@ -252,7 +252,10 @@ def _literal_source(block: ast.Block) -> str | None:
 def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -> Stack:
     module = tree.modules[directory]
     shown_dir = os.path.dirname(module.files[0].filename) or "."
-    inputs, tfvars_bytes = _read_tfvars(tree, directory, shown_dir)
+    # Terraform's precedence, lowest first: defaults (in the configuration), TF_VAR_ variables, variables files.
+    inputs = _environment_variables(module)
+    from_files, tfvars_bytes = _read_tfvars(tree, directory, shown_dir)
+    inputs.update(from_files)
 
     def load(caller: ModuleFiles, name: str, source: str, block: ast.Block) -> ModuleFiles | None:
         if not source.startswith(_LOCAL_SOURCE_PREFIXES):
@@ -281,6 +284,32 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
     evaluated = evaluate_root(module, inputs, options)
     expanded.update(evaluated.expanded_calls)
     return build_stack(evaluated, shown_dir, tree.sources)
+
+
+_PRIMITIVE_TYPES = frozenset({"string", "number", "bool"})
+
+
+def _environment_variables(module: ModuleFiles) -> dict[str, Value]:
+    """`TF_VAR_<name>` for the root's declared variables: the text itself for a variable of a primitive type (or
+    none), an HCL expression for a collection or structural type, as Terraform reads them."""
+    values: dict[str, Value] = {}
+    for name, block in module.variables.items():
+        text = os.environ.get(f"TF_VAR_{name}")
+        if text is None:
+            continue
+        declared = block.body.attributes.get("type")
+        primitive = declared is None or (
+            isinstance(declared.expr, ast.Variable) and declared.expr.name in _PRIMITIVE_TYPES
+        )
+        if primitive:
+            values[name] = string(text)
+            continue
+        where = f"environment variable TF_VAR_{name}"
+        try:
+            values[name] = Evaluator(Scope()).evaluate(parse_expression(text, where))
+        except EvaluationError as error:
+            raise InputError(where, f"invalid value: {error}") from None
+    return values
 
 
 def _read_tfvars(tree: Tree, directory: str, shown_dir: str) -> tuple[dict[str, Value], int]:
