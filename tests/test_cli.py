@@ -219,3 +219,41 @@ def test_a_scan_pauses_the_cyclic_collector_only_while_it_runs(enabled_before):
     assert code == 1
     assert seen_during_scan == [False]
     assert after is enabled_before
+
+
+def test_var_file_and_var_win_over_variables_files_in_the_order_given(tmp_path):
+    """As terraform plan -var-file/-var: above terraform.tfvars, the last one given most."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text(
+        'variable "isolated" {\n  type = bool\n}\nvariable "unused_by_this_root" {\n  default = "x"\n}\n'
+        'resource "aws_sagemaker_model" "m" {\n  name = "m"\n  execution_role_arn = "arn"\n'
+        "  enable_network_isolation = var.isolated\n}\n"
+    )
+    (tmp_path / "terraform.tfvars").write_text("isolated = true\n")
+    (tmp_path / "ci.tfvars").write_text("isolated = true\n")
+    (tmp_path / "prod.tfvars.json").write_text('{"isolated": false, "not_declared": 1}')
+
+    def isolation(*options: str) -> tuple[int, str]:
+        result = run_cli("scan", str(tmp_path), "-o", "json", "--check", "CKV_MLM_001", *options)
+        (entry,) = json.loads(result.stdout)["results"]
+        return result.returncode, entry["verdict"]
+
+    assert isolation() == (0, "PASSED")
+    assert isolation("--var-file", str(tmp_path / "prod.tfvars.json")) == (1, "FAILED")
+    assert isolation("--var-file", str(tmp_path / "prod.tfvars.json"), "--var", "isolated=true") == (0, "PASSED")
+    assert isolation("--var", "isolated=false", "--var-file", str(tmp_path / "ci.tfvars")) == (0, "PASSED")
+
+
+def test_var_without_a_name_is_an_input_error(tmp_path):
+    (tmp_path / "main.tf").write_text('variable "x" {}\n')
+    result = run_cli("scan", str(tmp_path), "--var", "=1")
+    assert (result.returncode, result.stderr) == (2, "mlmarket: error: --var: '=1' is not NAME=VALUE\n")
+
+
+def test_an_output_file_naming_a_var_file_is_refused(tmp_path):
+    (tmp_path / "main.tf").write_text('variable "x" {}\n')
+    values = tmp_path / "values.tfvars"
+    values.write_text('x = "1"\n')
+    result = run_cli("scan", str(tmp_path), "--var-file", str(values), "-o", "json", "--output-file", str(values))
+    assert result.returncode == 2
+    assert values.read_text() == 'x = "1"\n'

@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="run only these rules (comma-separated IDs, wildcards allowed: CKV_MLM_00*)")
     scan.add_argument("--skip-check", action="append", default=[], metavar="IDS",
                       help="skip these rules (comma-separated IDs, wildcards allowed)")
+    scan.add_argument("--var-file", dest="variables", action="append", default=[], metavar="FILE",
+                      type=lambda path: ("file", path),
+                      help="a variables file for Terraform directories (as terraform plan -var-file), repeatable")
+    scan.add_argument("--var", dest="variables", action="append", metavar="NAME=VALUE",
+                      type=lambda text: ("var", text),
+                      help="a variable's value for Terraform directories (as terraform plan -var), repeatable")
     scan.add_argument("--source-dir", metavar="DIR",
                       help="for plans: the Terraform source, for its skip comments and file:line locations")
     scan.add_argument("--strict", action="store_true", help="UNKNOWN results fail the scan")
@@ -186,7 +192,9 @@ def _scan(args: argparse.Namespace) -> int:
     unread_modules: list[str] = []
     try:
         with _cyclic_gc_paused():
-            results = scan_paths(args.paths, overrides, args.config, rules, args.source_dir, unread_modules)
+            results = scan_paths(
+                args.paths, overrides, args.config, rules, args.source_dir, unread_modules, args.variables
+            )
     except InputError as error:
         return _usage_error(error.one_line())
     try:
@@ -209,6 +217,7 @@ def _scan_inputs(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     from mlmarket.reports.output import CONFIG_FILE_NAMES
 
     files: list[str] = [args.config] if args.config else []
+    files += [path for kind, path in args.variables if kind == "file"]
     folders: list[str] = [args.source_dir] if args.source_dir else []
     for path in args.paths:
         (folders if os.path.isdir(path) else files).append(path)

@@ -22,6 +22,7 @@ def scan_path(
     rules: Sequence[Rule] | None = None,
     source_dir: str | None = None,
     unread_modules: list[str] | None = None,
+    variables: Sequence[tuple[str, str]] = (),
 ) -> list[Result]:
     """Results of every rule on every stack under `path`; module calls that could not be read (registry, git)
     are added to `unread_modules`, as `<stack>: module.x (source "...")`."""
@@ -30,7 +31,7 @@ def scan_path(
     settings_module.warn_if_nothing_checked(resolved, (rule.metadata.id for rule in chosen))
     sources = _source_index(source_dir) if source_dir and not os.path.isdir(path) else {}
     results: list[Result] = []
-    for stack in read_path(path):
+    for stack in read_path(path, variables):
         if unread_modules is not None:
             unread_modules.extend(f"{stack.source}: {call}" for call in stack.unread_modules)
         _enrich_from_source(stack, sources)
@@ -48,10 +49,11 @@ def scan_paths(
     rules: Sequence[Rule] | None = None,
     source_dir: str | None = None,
     unread_modules: list[str] | None = None,
+    variables: Sequence[tuple[str, str]] = (),
 ) -> list[Result]:
     results: list[Result] = []
     for path in paths:
-        results.extend(scan_path(path, overrides, config_path, rules, source_dir, unread_modules))
+        results.extend(scan_path(path, overrides, config_path, rules, source_dir, unread_modules, variables))
     return results
 
 

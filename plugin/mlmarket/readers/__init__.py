@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 
 from mlmarket.errors import InputError
 from mlmarket.model import Stack
 
 
-def read_path(path: str) -> list[Stack]:
-    """A Terraform directory (every root module under it) or a `terraform show -json` plan file."""
+def read_path(path: str, variables: Sequence[tuple[str, str]] = ()) -> list[Stack]:
+    """A Terraform directory (every root module under it) or a `terraform show -json` plan file. `variables`:
+    `--var-file`/`--var` for directories (a plan holds its variables' values)."""
     if os.path.isdir(path):
         from mlmarket.readers.hcl import read_directory
 
-        stacks = read_directory(path)
+        stacks = read_directory(path, variables)
     elif not os.path.lexists(path):
         raise InputError(path, "no such file or directory")
     elif path.endswith(".tf"):

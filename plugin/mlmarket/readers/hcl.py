@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -69,13 +70,17 @@ class Tree:
     # Module directories outside the scanned tree that a local `source` reaches (`../..`): read on demand,
     # never judged as roots.
     outside: dict[str, ModuleFiles | None] = field(default_factory=dict)
+    command_line: tuple[tuple[str, str], ...] = ()
 
 
-def read_directory(path: str) -> list[Stack]:
+def read_directory(path: str, command_line: Sequence[tuple[str, str]] = ()) -> list[Stack]:
+    """`command_line`: `("file", path)` for `--var-file` and `("var", "name=value")` for `--var`, in the order
+    given; they win over every other source of a variable's value, the last one most, as in Terraform."""
     root = os.path.realpath(path)
     if not os.path.isdir(root):
         raise InputError(path, "no such directory")
     tree = _parse_tree(path, root)
+    tree.command_line = tuple(command_line)
     if not tree.modules:
         raise InputError(path, "no Terraform files (*.tf) found")
     return _root_stacks(tree)
@@ -256,6 +261,7 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
     inputs = _environment_variables(module)
     from_files, tfvars_bytes = _read_tfvars(tree, directory, shown_dir)
     inputs.update(from_files)
+    inputs.update(_command_line_variables(module, tree.command_line))
 
     def load(caller: ModuleFiles, name: str, source: str, block: ast.Block) -> ModuleFiles | None:
         if not source.startswith(_LOCAL_SOURCE_PREFIXES):
@@ -293,22 +299,41 @@ def _environment_variables(module: ModuleFiles) -> dict[str, Value]:
     """`TF_VAR_<name>` for the root's declared variables: the text itself for a variable of a primitive type (or
     none), an HCL expression for a collection or structural type, as Terraform reads them."""
     values: dict[str, Value] = {}
-    for name, block in module.variables.items():
+    for name in module.variables:
         text = os.environ.get(f"TF_VAR_{name}")
-        if text is None:
+        if text is not None:
+            values[name] = _variable_text(module, name, text, f"environment variable TF_VAR_{name}")
+    return values
+
+
+def _variable_text(module: ModuleFiles, name: str, text: str, where: str) -> Value:
+    """A variable's value given as text (TF_VAR_, --var): the text itself for a primitive type (or none), an HCL
+    expression for a collection or structural type, as Terraform reads it."""
+    declared = module.variables[name].body.attributes.get("type")
+    if declared is None or (isinstance(declared.expr, ast.Variable) and declared.expr.name in _PRIMITIVE_TYPES):
+        return string(text)
+    try:
+        return Evaluator(Scope()).evaluate(parse_expression(text, where))
+    except EvaluationError as error:
+        raise InputError(where, f"invalid value: {error}") from None
+
+
+def _command_line_variables(module: ModuleFiles, command_line: Sequence[tuple[str, str]]) -> dict[str, Value]:
+    """`--var-file` and `--var` in the order given. A root that does not declare a variable ignores it: one scan
+    may hold several roots."""
+    values: dict[str, Value] = {}
+    for kind, text in command_line:
+        if kind == "file":
+            content = _read_text(os.path.realpath(text), text)
+            given = _json_tfvars(content, text) if text.endswith(".json") else _hcl_tfvars(content, text)
+            values.update({name: value for name, value in given.items() if name in module.variables})
             continue
-        declared = block.body.attributes.get("type")
-        primitive = declared is None or (
-            isinstance(declared.expr, ast.Variable) and declared.expr.name in _PRIMITIVE_TYPES
-        )
-        if primitive:
-            values[name] = string(text)
-            continue
-        where = f"environment variable TF_VAR_{name}"
-        try:
-            values[name] = Evaluator(Scope()).evaluate(parse_expression(text, where))
-        except EvaluationError as error:
-            raise InputError(where, f"invalid value: {error}") from None
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise InputError("--var", f"{text!r} is not NAME=VALUE")
+        name = name.strip()
+        if name in module.variables:
+            values[name] = _variable_text(module, name, value, f"--var {name}")
     return values
 
 
