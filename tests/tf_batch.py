@@ -49,8 +49,9 @@ from mlmarket.terraform.values import (
     Type,
     Value,
     make_number,
-    number_to_string,
 )
+
+from tf_literals import type_expression, variable_block
 
 
 @dataclass(frozen=True)
@@ -86,71 +87,6 @@ def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_VAR_", "TF_CLI_ARGS", "TF_LOG", "TF_DATA"))}
     env.update(TF_CLI_CONFIG_FILE="/dev/null", TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", TF_INPUT="0")
     return env
-
-
-# --- literals (tf_literals.literal writes characters outside the BMP as JSON surrogate pairs, which HCL
-# refuses: "Invalid escape sequence"; these write them as they are) ------------------------------------------
-
-
-def type_expression(value_type: Type) -> str:
-    """A type constraint (tf_literals.type_expression quotes object attribute names, which Terraform refuses:
-    "Object constructor map keys must be attribute names")."""
-    if value_type == DYNAMIC:
-        return "any"
-    if isinstance(value_type, ListType):
-        return f"list({type_expression(value_type.element)})"
-    if isinstance(value_type, SetType):
-        return f"set({type_expression(value_type.element)})"
-    if isinstance(value_type, MapType):
-        return f"map({type_expression(value_type.element)})"
-    if isinstance(value_type, TupleType):
-        return "tuple([" + ", ".join(type_expression(t) for t in value_type.elements) + "])"
-    if isinstance(value_type, ObjectType):
-        return "object({" + ", ".join(f"{n} = {type_expression(t)}" for n, t in value_type.attributes) + "})"
-    return str(value_type.json())
-
-
-def hcl_string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out).replace("${", "$${").replace("%{", "%%{") + '"'
-
-
-def literal(value: Value) -> str:
-    raw = value.raw
-    if raw is None:
-        return "null"
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if isinstance(raw, str):
-        return hcl_string(raw)
-    if isinstance(raw, tuple):
-        return "[" + ", ".join(literal(item) for item in raw) + "]"
-    if isinstance(raw, dict):
-        return "{" + ", ".join(f"{hcl_string(k)} = {literal(v)}" for k, v in raw.items()) + "}"
-    return number_to_string(raw)
-
-
-def variable_block(name: str, value: Value) -> str:
-    lines = [f'variable "{name}" {{', f"  type = {type_expression(value.type)}", f"  default = {literal(value)}"]
-    if value.is_null:
-        lines.append("  nullable = true")
-    if value.sensitive:
-        lines.append("  sensitive = true")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
 
 
 # --- unknown values as expressions ---------------------------------------------------------------------------

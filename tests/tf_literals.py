@@ -3,8 +3,6 @@ of the same call: each value becomes a variable whose type constraint and defaul
 
 from __future__ import annotations
 
-import json
-
 from mlmarket.terraform.values import (
     DYNAMIC,
     ListType,
@@ -19,7 +17,8 @@ from mlmarket.terraform.values import (
 
 
 def type_expression(value_type: Type) -> str:
-    """A type constraint, as written in a `variable` block."""
+    """A type constraint, as written in a `variable` block (object attribute names unquoted: Terraform refuses
+    quoted ones, "Object constructor map keys must be attribute names")."""
     if value_type == DYNAMIC:
         return "any"
     if isinstance(value_type, ListType):
@@ -31,28 +30,43 @@ def type_expression(value_type: Type) -> str:
     if isinstance(value_type, TupleType):
         return "tuple([" + ", ".join(type_expression(t) for t in value_type.elements) + "])"
     if isinstance(value_type, ObjectType):
-        # Terraform wants attribute names, not quoted keys, in an object type constraint.
-        attributes = ", ".join(f"{n} = {type_expression(t)}" for n, t in value_type.attributes)
-        return "object({" + attributes + "})"
-    return value_type.json()
+        return "object({" + ", ".join(f"{n} = {type_expression(t)}" for n, t in value_type.attributes) + "})"
+    return str(value_type.json())
+
+
+def hcl_string(text: str) -> str:
+    """A quoted HCL string: escapes for quotes, backslashes and control characters; every other character,
+    beyond the BMP included, as itself (HCL has no surrogate-pair escapes)."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out).replace("${", "$${").replace("%{", "%%{") + '"'
 
 
 def literal(value: Value) -> str:
     """The value as an HCL expression (its type comes from the variable's constraint)."""
-    if not value.is_known:
-        raise ValueError("an unknown value has no literal: use terraform_data.<name>.output")
     raw = value.raw
     if raw is None:
         return "null"
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):
-        # ensure_ascii=False: HCL has no surrogate pairs, so a character beyond the BMP is written as itself.
-        return json.dumps(raw, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+        return hcl_string(raw)
     if isinstance(raw, tuple):
         return "[" + ", ".join(literal(item) for item in raw) + "]"
     if isinstance(raw, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {literal(v)}" for k, v in raw.items()) + "}"
+        return "{" + ", ".join(f"{hcl_string(k)} = {literal(v)}" for k, v in raw.items()) + "}"
     return number_to_string(raw)
 
 
