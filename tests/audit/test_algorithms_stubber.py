@@ -12,8 +12,8 @@ from botocore.stub import Stubber
 
 from mlmarket.audit import audit_rules
 from mlmarket.audit.fetch import SAGEMAKER_READS, ClientFactory, Reads
-from mlmarket.audit.mapping import ALGORITHM, build_stack
 from mlmarket.engine import evaluate
+from mlmarket.readers.sagemaker_api import ALGORITHM, build_stack
 
 ACCOUNT = "111122223333"
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)

@@ -18,7 +18,7 @@ import pytest
 
 from mlmarket.audit import fetch
 from mlmarket.audit.cli_command import add_audit_parser, run_audit_command
-from mlmarket.audit.mapping import (
+from mlmarket.readers.sagemaker_api import (
     ALGORITHM,
     ECR_IMAGE,
     ECR_REPOSITORY,

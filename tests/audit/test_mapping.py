@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from mlmarket.audit.mapping import (
+from mlmarket.model import Unknown
+from mlmarket.readers.sagemaker_api import (
     ECR_IMAGE,
     MODEL,
     MODEL_PACKAGE,
@@ -20,7 +21,6 @@ from mlmarket.audit.mapping import (
     snake_case,
     to_resource,
 )
-from mlmarket.model import Unknown
 
 ACCOUNT = "111122223333"
 IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/model:1.0"
@@ -215,8 +215,8 @@ def test_one_stack_for_every_region_with_the_audited_account_as_seller():
 
 
 def test_a_heterogeneous_training_job_has_its_instance_groups_judged():
-    from mlmarket.audit.mapping import TRAINING_JOB
     from mlmarket.engine import evaluate
+    from mlmarket.readers.sagemaker_api import TRAINING_JOB
     from mlmarket.rules import get_rule
 
     response = {

@@ -1,8 +1,9 @@
 """`mlmarket audit`: a read-only compliance audit of a live AWS account.
 
-`fetch` reads the account (the only module that imports boto3), `mapping` turns the responses into the same
-normalized model the Terraform readers build, and the same rules judge it. Importing this package stays cheap:
-boto3 is imported only when an audit runs, so `mlmarket --version` and plan scans never pay for it.
+`fetch` reads the account (the only module that imports boto3), `mlmarket.readers.sagemaker_api` turns the
+responses into the same normalized model the Terraform readers build, and the same rules judge it. Importing
+this package stays cheap: boto3 is imported only when an audit runs, so `mlmarket --version` and plan scans
+never pay for it.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def run_audit(
 ) -> AuditOutcome:
     """Read `regions` (none: the profile's or the environment's region) of the account the credentials belong
     to, and judge it. Raises AuditSetupError when the audit cannot start (region, credentials, profile)."""
-    from mlmarket.audit import fetch, mapping
+    from mlmarket.audit import fetch
     from mlmarket.engine import evaluate
+    from mlmarket.readers import sagemaker_api
 
     snapshot = fetch.collect(
         list(regions),
@@ -87,7 +89,7 @@ def run_audit(
         progress=progress,
         now=now,
     )
-    stack, unmapped = mapping.build_stack(
+    stack, unmapped = sagemaker_api.build_stack(
         snapshot.collected,
         # The audited account is the seller account; the configured one stands in only when STS cannot say.
         account=snapshot.account or settings.seller_account,

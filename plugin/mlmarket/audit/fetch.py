@@ -33,7 +33,8 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 
 from mlmarket import __version__
 from mlmarket.audit import AuditSetupError, Progress, Unreadable
-from mlmarket.audit.mapping import (
+from mlmarket.audit.operations import is_allowed
+from mlmarket.readers.sagemaker_api import (
     ALGORITHM,
     ECR_IMAGE,
     ECR_REPOSITORY,
@@ -50,7 +51,6 @@ from mlmarket.audit.mapping import (
     referenced_buckets,
     required_text,
 )
-from mlmarket.audit.operations import is_allowed
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
