@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--var", dest="variables", action="append", metavar="NAME=VALUE",
                       type=lambda text: ("var", text),
                       help="a variable's value for Terraform directories (as terraform plan -var), repeatable")
+    scan.add_argument("--workspace", dest="variables", action="append", metavar="NAME",
+                      type=lambda name: ("workspace", name),
+                      help="terraform.workspace for Terraform directories (default: TF_WORKSPACE, else the "
+                           "workspace `terraform workspace select` chose, else default)")
     scan.add_argument("--source-dir", metavar="DIR",
                       help="for plans: the Terraform source, for its skip comments and file:line locations")
     scan.add_argument("--strict", action="store_true", help="UNKNOWN results fail the scan")
@@ -240,7 +244,8 @@ def _warn_unread_modules(unread: list[str], strict: bool) -> None:
     shown = "; ".join(unread[:5]) + (f"; and {len(unread) - 5} more" if len(unread) > 5 else "")
     consequence = "--strict fails the scan" if strict else "--strict would fail the scan"
     print(
-        f"mlmarket: warning: {len(unread)} module call(s) not read (registry or git sources are not on disk), "
+        f"mlmarket: warning: {len(unread)} module call(s) not read (registry or git modules that `terraform init` "
+        "has not installed), "
         f"so their resources were not judged ({consequence}): {printable(shown)}",
         file=sys.stderr,
     )

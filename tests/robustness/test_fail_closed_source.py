@@ -275,8 +275,9 @@ def test_registry_module_is_named_on_stderr_and_fails_under_strict(root):
     only = root / "only"
     write(only / "main.tf", 'module "r" {\n  source  = "git::https://example.com/m.git"\n}\n')
     warning = (
-        "mlmarket: warning: 1 module call(s) not read (registry or git sources are not on disk), so their "
-        "resources were not judged (--strict fails the scan): {stack}: module.r (source {source})"
+        "mlmarket: warning: 1 module call(s) not read (registry or git modules that `terraform init` has not "
+        "installed), so their resources were not judged (--strict fails the scan): {stack}: module.r (source "
+        "{source}): not installed: run `terraform init` in the root module, then scan again"
     )
     strict = run_cli("scan", str(only), "--strict")
     assert strict.returncode == 1

@@ -93,6 +93,8 @@ class _Located(NamedTuple):
     # The directory of the root module whose (chain of) module calls reached this resource: checkov checks a
     # module once per calling root. None in a plan (one plan, one root) or where checkov does not say.
     calling_root: str | None
+    # checkov's options that change what the directory means (--var-file, --external-modules-download-path).
+    options: tuple[tuple[str, str], ...] = ()
 
 
 def _scanned_source() -> _Located | None:
@@ -104,7 +106,9 @@ def _scanned_source() -> _Located | None:
             if "full_file_path" in local:
                 runner = local.get("self")
                 full = local["full_file_path"]
-                return _located(runner, getattr(full, "file_path", full), local.get("root_folder"), _root_caller(full))
+                file_path = getattr(full, "file_path", full)
+                located = _located(runner, file_path, local.get("root_folder"), _root_caller(full))
+                return located._replace(options=tuple(prescan.terraform_options(local.get("runner_filter"))))
         frame = frame.f_back
     return None
 
@@ -215,14 +219,14 @@ def _results_for(located: _Located) -> _Index | prescan.ScanFailed:
     if cached is not None and cached[0]() is located.runner:
         return cached[1]
     try:
-        results = _scan(located.scan_root, located.is_plan)
+        results = _scan(located.scan_root, located.is_plan, located.options)
     except (Exception, SystemExit) as error:  # every check of this run fails with it, without scanning again
         results = prescan.ScanFailed(prescan.describe(error))
     _CACHE[located.scan_root] = (weakref.ref(located.runner), results)
     return results
 
 
-def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
+def _scan(scan_root: str, is_plan: bool, options: tuple[tuple[str, str], ...]) -> _Index | prescan.ScanFailed:
     collected = prescan.collect(scan_root)
     if isinstance(collected, prescan.ScanFailed):
         return collected
@@ -232,4 +236,4 @@ def _scan(scan_root: str, is_plan: bool) -> _Index | prescan.ScanFailed:
     from mlmarket.scan import scan_path
     from mlmarket.settings import Settings
 
-    return _Index(prescan.verdict_rows(scan_path(scan_root, Settings())), is_plan)
+    return _Index(prescan.verdict_rows(scan_path(scan_root, Settings(), variables=options)), is_plan)

@@ -17,6 +17,7 @@ results of each as JSON on stdout.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import subprocess
 import sys
@@ -74,12 +75,12 @@ def _one_line(text: str, limit: int = 500) -> str:
 class _Child:
     """One child scanning every target of a runner run (`checkov -f a.json -f b.json` starts one, not two)."""
 
-    def __init__(self, targets: list[str]) -> None:
+    def __init__(self, targets: list[str], options: list[tuple[str, str]]) -> None:
         self.targets = targets
         # The child's stderr goes to a file, not a pipe that nobody reads while checkov parses.
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the child is done)
         try:
-            self.process = _spawn(targets, self.stderr)
+            self.process = _spawn(targets, options, self.stderr)
         except BaseException:
             self.stderr.close()
             raise
@@ -149,10 +150,11 @@ def start_for_current_run(check: Any) -> None:
         return
     if getattr(sys, "frozen", False):  # sys.executable is not a Python that runs `-c`
         return
-    targets = [t for t in _targets_of_running_runner(check) if t not in _pending]
+    found, runner_filter = _targets_of_running_runner(check)
+    targets = [t for t in found if t not in _pending]
     if targets:
         try:
-            child = _Child(targets)
+            child = _Child(targets, terraform_options(runner_filter))
         except OSError:  # no child (no process could be started): the checks scan in-process
             return
         for target in targets:
@@ -170,21 +172,33 @@ def collect(target: str) -> Verdicts | ScanFailed | None:
     return found
 
 
-def _targets_of_running_runner(check: Any) -> list[str]:
+def _targets_of_running_runner(check: Any) -> tuple[list[str], Any]:
+    """The scanned targets of the runner being run, and its RunnerFilter (the run's options)."""
     frame = sys._getframe(1)
     while frame is not None:
         runner = frame.f_locals.get("self") if frame.f_code.co_name == "run" else None
         is_plan = _RUNNER_MODULES.get(type(runner).__module__) if runner is not None else None
-        if is_plan is not None and not _selected(check, frame.f_locals.get("runner_filter"), runner):
-            return []
+        runner_filter = frame.f_locals.get("runner_filter")
+        if is_plan is not None and not _selected(check, runner_filter, runner):
+            return [], None
         if is_plan is True:
             files = frame.f_locals.get("files") or []
-            return [os.path.abspath(f) for f in files if isinstance(f, str) and f.endswith(".json")]
+            return [os.path.abspath(f) for f in files if isinstance(f, str) and f.endswith(".json")], runner_filter
         if is_plan is False:
             root = frame.f_locals.get("root_folder")
-            return [os.path.abspath(root)] if isinstance(root, str) else []
+            return ([os.path.abspath(root)] if isinstance(root, str) else []), runner_filter
         frame = frame.f_back
-    return []
+    return [], None
+
+
+def terraform_options(runner_filter: Any) -> list[tuple[str, str]]:
+    """checkov's options that change what a Terraform directory means, as mlmarket's reader takes them:
+    `--var-file` (repeatable, in order) and `--external-modules-download-path`."""
+    options = [("file", path) for path in getattr(runner_filter, "var_files", None) or [] if isinstance(path, str)]
+    folder = getattr(runner_filter, "external_modules_download_path", None)
+    if isinstance(folder, str) and folder:
+        options.append(("external_modules", folder))
+    return options
 
 
 def _selected(check: Any, runner_filter: Any, runner: Any) -> bool:
@@ -196,7 +210,7 @@ def _selected(check: Any, runner_filter: Any, runner: Any) -> bool:
         return True
 
 
-def _spawn(targets: list[str], stderr: Any) -> subprocess.Popen[bytes]:
+def _spawn(targets: list[str], options: list[tuple[str, str]], stderr: Any) -> subprocess.Popen[bytes]:
     # The child imports mlmarket as any process of this interpreter would (the same install, nearly always);
     # this package's own parent directory goes last on its path for a parent that found mlmarket some other
     # way. Last, not in PYTHONPATH: that would put a site-packages directory ahead of the standard library.
@@ -206,7 +220,7 @@ def _spawn(targets: list[str], stderr: Any) -> subprocess.Popen[bytes]:
         "runpy.run_module('mlmarket.checkov_plugin.prescan', run_name='__main__', alter_sys=True)"
     )
     return subprocess.Popen(
-        [sys.executable, "-c", bootstrap, package_parent, *targets],
+        [sys.executable, "-c", bootstrap, package_parent, json.dumps(options), *targets],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=stderr,
@@ -258,16 +272,18 @@ def _stop_uncollected() -> None:
     _pending.clear()
 
 
-def _main(targets: list[str]) -> int:
+def _main(arguments: list[str]) -> int:
     import orjson
 
+    options = [tuple(pair) for pair in json.loads(arguments[0])]
+    targets = arguments[1:]
     from mlmarket.scan import scan_path
     from mlmarket.settings import Settings
 
     document: dict[str, Any] = {}
     for target in targets:
         try:
-            results = scan_path(target, Settings())
+            results = scan_path(target, Settings(), variables=options)
             document[target] = {"results": verdict_rows(results)}
         except Exception as error:  # any error fails every check of the target with it (fail closed)
             document[target] = {"error": describe(error)}

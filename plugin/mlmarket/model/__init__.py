@@ -196,7 +196,7 @@ class Stack:
     publishing_region: str | None = None
     # Accounts pinned by aws provider configurations (allowed_account_ids with exactly one account).
     pinned_accounts: frozenset[str] = frozenset()
-    # Module calls whose source is not on disk (registry, git): `module.x (source "...")`. Their resources are
+    # Module calls not read (registry, git, not installed): `module.x (source "..."): why`. Their resources are
     # out of scope, so the scan says so, and `--strict` fails on it: what was not read was not judged.
     unread_modules: tuple[str, ...] = ()
 

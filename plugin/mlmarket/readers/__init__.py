@@ -12,7 +12,8 @@ from mlmarket.model import Stack
 
 def read_path(path: str, variables: Sequence[tuple[str, str]] = ()) -> list[Stack]:
     """A Terraform directory (every root module under it) or a `terraform show -json` plan file. `variables`:
-    `--var-file`/`--var` for directories (a plan holds its variables' values)."""
+    for directories, `--var-file`/`--var`/`--workspace` and checkov's options, in order (see `read_directory`);
+    a plan holds its variables' values and its workspace's resources."""
     if os.path.isdir(path):
         from mlmarket.readers.hcl import read_directory
 

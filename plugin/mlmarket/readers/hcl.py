@@ -20,7 +20,14 @@ from functools import cached_property
 from mlmarket.errors import InputError
 from mlmarket.model import Stack
 from mlmarket.readers.jsonfile import display_path, read_bytes
-from mlmarket.readers.terraform_values import build_stack
+from mlmarket.readers.terraform_init import (
+    NOT_INSTALLED,
+    checkov_download,
+    read_manifest,
+    same_source,
+    selected_workspace,
+)
+from mlmarket.readers.terraform_values import aws_data_source, build_stack
 from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
 from mlmarket.terraform.syntax import ast, parse_expression, parse_file
@@ -70,17 +77,23 @@ class Tree:
     # Module directories outside the scanned tree that a local `source` reaches (`../..`): read on demand,
     # never judged as roots.
     outside: dict[str, ModuleFiles | None] = field(default_factory=dict)
-    command_line: tuple[tuple[str, str], ...] = ()
+    command_line: tuple[tuple[str, str], ...] = ()  # --var-file and --var, in order
+    workspace: str | None = None  # --workspace
+    external_modules: str | None = None  # checkov's --external-modules-download-path
 
 
 def read_directory(path: str, command_line: Sequence[tuple[str, str]] = ()) -> list[Stack]:
     """`command_line`: `("file", path)` for `--var-file` and `("var", "name=value")` for `--var`, in the order
-    given; they win over every other source of a variable's value, the last one most, as in Terraform."""
+    given (they win over every other source of a variable's value, the last one most, as in Terraform),
+    `("workspace", name)` for `--workspace`, and `("external_modules", folder)` for checkov's
+    `--external-modules-download-path` (modules checkov downloaded, read where `terraform init` installed none)."""
     root = os.path.realpath(path)
     if not os.path.isdir(root):
         raise InputError(path, "no such directory")
     tree = _parse_tree(path, root)
-    tree.command_line = tuple(command_line)
+    tree.command_line = tuple((kind, text) for kind, text in command_line if kind in ("file", "var"))
+    tree.workspace = next((text for kind, text in reversed(command_line) if kind == "workspace"), None)
+    tree.external_modules = next((text for kind, text in reversed(command_line) if kind == "external_modules"), None)
     if not tree.modules:
         raise InputError(path, "no Terraform files (*.tf) found")
     return _root_stacks(tree)
@@ -241,7 +254,11 @@ def _module_callers(tree: Tree) -> dict[str, list[tuple[str, str]]]:
 
 
 def _literal_source(block: ast.Block) -> str | None:
-    attribute = block.body.attributes.get("source")
+    return _literal_attribute(block, "source")
+
+
+def _literal_attribute(block: ast.Block, name: str) -> str | None:
+    attribute = block.body.attributes.get(name)
     if attribute is None:
         return None
     try:
@@ -263,10 +280,23 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
     inputs.update(from_files)
     inputs.update(_command_line_variables(module, tree.command_line))
 
-    def load(caller: ModuleFiles, name: str, source: str, block: ast.Block) -> ModuleFiles | None:
-        if not source.startswith(_LOCAL_SOURCE_PREFIXES):
-            return None  # registry and git modules are not on disk to read: the scan says so
-        target = os.path.realpath(os.path.join(caller.directory, source))
+    installed = read_manifest(directory)
+
+    def load(caller: ModuleFiles, name: str, source: str, block: ast.Block, key: str) -> ModuleFiles | str:
+        if source.startswith(_LOCAL_SOURCE_PREFIXES):
+            target = os.path.realpath(os.path.join(caller.directory, source))
+        elif key in installed:
+            record = installed[key]
+            if not same_source(source, record.source):
+                return f"installed from {record.source!r}, the configuration now says otherwise: run `terraform init`"
+            target = record.directory
+        else:
+            downloaded = tree.external_modules and checkov_download(
+                tree.real_root, tree.external_modules, source, _literal_attribute(block, "version")
+            )
+            if not downloaded:
+                return NOT_INSTALLED
+            target = downloaded
         child = tree.modules.get(target) or _outside_module(tree, target)
         if child is None:
             raise InputError(caller.filename(block), f"module `{name}` source {source!r} has no Terraform files",
@@ -274,8 +304,6 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
         if child.directory not in readable_roots:
             readable_roots.append(child.directory)  # file() and templatefile() of that module read there
         return child
-
-    from mlmarket.readers.terraform_values import aws_data_source
 
     readable_roots = [tree.real_root]
 
@@ -286,6 +314,7 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
         max_depth=_MAX_MODULE_DEPTH,
         data_source=aws_data_source,
         readable_roots=readable_roots,
+        workspace=selected_workspace(directory, tree.workspace),
     )
     evaluated = evaluate_root(module, inputs, options)
     expanded.update(evaluated.expanded_calls)

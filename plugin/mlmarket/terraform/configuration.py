@@ -110,8 +110,12 @@ class ModuleFiles:
 
 
 class ModuleLoader(Protocol):
-    def __call__(self, caller: ModuleFiles, name: str, source: str, block: ast.Block) -> ModuleFiles | None:
-        """The module a call's `source` names; None when it is not on disk to read (registry, git)."""
+    def __call__(
+        self, caller: ModuleFiles, name: str, source: str, block: ast.Block, key: str
+    ) -> ModuleFiles | str | None:
+        """The module a call's `source` names. `key` is the call's path from the root without instance keys
+        ("a.b" for module.a's module.b), as `terraform init` records it in `.terraform/modules/modules.json`.
+        None, or the reason as text, when it is not on disk to read (a registry or git module not installed)."""
 
 
 # --- results -----------------------------------------------------------------------------------------------
@@ -224,8 +228,10 @@ class _ModuleInstance:
         inputs: dict[str, Callable[[], Value]],
         providers: dict[str, ProviderInstance],
         chain: tuple[str, ...],
+        module_key: str = "",
     ) -> None:
         self.state = state
+        self.module_key = module_key  # "a.b": the call path without instance keys
         self.files = files
         self.prefix = prefix
         self.inputs = inputs
@@ -609,8 +615,8 @@ class _ModuleInstance:
         instances = self._child_instances(name)
         if instances is None:
             reference = f"module.{name}"
-            return Resolved(unknown(DYNAMIC, f"{reference} is not read (its source is not on disk)", (reference,)),
-                            1 + len(steps[1:]))
+            why = f"{reference} is not read (not installed by `terraform init`)"
+            return Resolved(unknown(DYNAMIC, why, (reference,)), 1 + len(steps[1:]))
         block = self.files.module_calls[name]
         rest = steps[1:]
         used = 1
@@ -657,9 +663,11 @@ class _ModuleInstance:
         source = self._expression(source_node.expr, Evaluator(Scope()), block) if source_node else None
         if source is None or not source.is_known or not isinstance(source.raw, str):
             raise InputError(filename, f'module "{name}": `source` must be a literal string', line=block.line)
-        child_files = self.state.options.loader(self.files, name, source.raw, block)
-        if child_files is None:
-            self.state.result.unread_modules.append(f'{self.prefix}module.{name} (source "{source.raw}")')
+        key = f"{self.module_key}.{name}" if self.module_key else name
+        child_files = self.state.options.loader(self.files, name, source.raw, block, key)
+        if child_files is None or isinstance(child_files, str):
+            why = f": {child_files}" if child_files else ""
+            self.state.result.unread_modules.append(f'{self.prefix}module.{name} (source "{source.raw}"){why}')
             return None
         if child_files.directory in self.chain:
             raise InputError(filename, f"module `{name}` source {source.raw!r} calls a module already in its own "
@@ -670,15 +678,16 @@ class _ModuleInstance:
         providers = self._providers_for_child(block, filename)
         instances: dict[str, _ModuleInstance] = {}
         what = f"{self.prefix}module.{name}"
-        for key, bindings in self._expansions(block.body, filename, what, block.line):
+        for instance_key, bindings in self._expansions(block.body, filename, what, block.line):
             evaluator = self._evaluator(bindings)
             inputs = {
                 argument: _lazy(self, attribute, evaluator)
                 for argument, attribute in block.body.attributes.items()
                 if argument not in MODULE_META_ARGUMENTS
             }
-            instances[key] = _ModuleInstance(
-                self.state, child_files, f"{what}{key}.", inputs, providers, (*self.chain, child_files.directory)
+            instances[instance_key] = _ModuleInstance(
+                self.state, child_files, f"{what}{instance_key}.", inputs, providers,
+                (*self.chain, child_files.directory), key,
             )
         return instances
 
