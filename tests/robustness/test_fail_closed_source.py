@@ -154,14 +154,20 @@ def test_symlinked_directory_inside_the_scan_is_judged_once_at_its_real_place(ro
     assert stacks == {f"{root}/main.tf", f"{root}/real/main.tf"}
 
 
-def test_terraform_json_syntax_file_is_an_input_error_not_skipped(root):
-    write(root / "extra.tf.json", json.dumps({"resource": {"aws_sagemaker_model": {"m": {"name": "x"}}}}))
-    result, _ = scan_json(str(root))
-    assert_one_line_error(
-        result,
-        f"mlmarket: error: {root}/extra.tf.json: Terraform JSON syntax (*.tf.json) is not read yet; a scan that "
-        "skipped it could pass a violation: scan a plan of this configuration instead (`terraform show -json`)",
-    )
+def test_a_violation_written_in_terraform_json_syntax_is_judged_not_skipped(root):
+    serverless = {
+        "name": "json",
+        "production_variants": {"variant_name": "v", "model_name": "m", "serverless_config": {
+            "max_concurrency": 1, "memory_size_in_mb": 2048}},
+    }
+    write(root / "extra.tf.json",
+          json.dumps({"resource": {"aws_sagemaker_endpoint_configuration": {"from_json": serverless}}}))
+    result, verdicts = scan_json(str(root))
+    assert result.returncode == 1, result.stderr
+    assert verdicts == {
+        "FAILED": {VIOLATION, "aws_sagemaker_endpoint_configuration.from_json"},
+        "PASSED": {PASSING},
+    }
 
 
 # Class 6: sensitive values printed.

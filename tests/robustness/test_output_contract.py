@@ -70,7 +70,7 @@ def test_an_error_naming_a_hostile_file_name_is_exactly_one_line(tmp_path, name,
     os.mkdir(empty)
     result = run_cli("scan", os.fsdecode(empty))
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == f"mlmarket: error: {tmp_path}/{shown}: no Terraform files (*.tf) found\n"
+    assert result.stderr == f"mlmarket: error: {tmp_path}/{shown}: no Terraform files (*.tf, *.tf.json) found\n"
 
 
 def test_a_missing_path_holding_a_newline_is_one_line():

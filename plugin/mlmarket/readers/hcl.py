@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,6 +31,7 @@ from mlmarket.readers.terraform_values import aws_data_source, build_stack
 from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
 from mlmarket.terraform.syntax import ast, parse_expression, parse_file
+from mlmarket.terraform.syntax.json_config import parse_json_file
 from mlmarket.terraform.values import Value, from_json_like, string
 
 _MAX_MODULE_DEPTH = 20
@@ -51,6 +52,7 @@ _MAX_LINE_BYTES = 256 * 1024
 they are parsed: no hand-written or generated configuration comes near either bound."""
 
 _LOCAL_SOURCE_PREFIXES = ("./", "../")
+_CONFIGURATION_SUFFIXES = (".tf", ".tf.json")
 
 
 @dataclass
@@ -95,7 +97,7 @@ def read_directory(path: str, command_line: Sequence[tuple[str, str]] = ()) -> l
     tree.workspace = next((text for kind, text in reversed(command_line) if kind == "workspace"), None)
     tree.external_modules = next((text for kind, text in reversed(command_line) if kind == "external_modules"), None)
     if not tree.modules:
-        raise InputError(path, "no Terraform files (*.tf) found")
+        raise InputError(path, "no Terraform files (*.tf, *.tf.json) found")
     return _root_stacks(tree)
 
 
@@ -113,27 +115,45 @@ def _parse_tree(display_root: str, real_root: str) -> Tree:
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in subdirs:
             _refuse_linked_directory(tree, os.path.join(directory, name))
-        parsed_files = []
-        for name in sorted(files):
-            full = os.path.join(directory, name)
-            shown = _shown(tree, full)
-            if name.endswith(".tf.json"):
-                raise InputError(
-                    shown,
-                    "Terraform JSON syntax (*.tf.json) is not read yet; a scan that skipped it could pass a "
-                    "violation: scan a plan of this configuration instead (`terraform show -json`)",
-                )
-            if not name.endswith(".tf"):
-                continue
-            _refuse_outside_links(full, real_root, shown)
-            text = _read_text(full, shown)
-            tree.total_bytes += len(text)
-            source = SourceFile(shown, text, parse_file(text, shown))
-            tree.sources[shown] = source
-            parsed_files.append(source.parsed)
-        if parsed_files:
-            tree.modules[directory] = ModuleFiles.from_files(directory, parsed_files)
+        module = _read_module(tree, directory, sorted(files), lambda full: _shown(tree, full), real_root)
+        if module is not None:
+            tree.modules[directory] = module
     return tree
+
+
+def _read_module(
+    tree: Tree, directory: str, names: list[str], shown_as: Callable[[str], str], boundary: str
+) -> ModuleFiles | None:
+    """The module in `directory` from its configuration files (`.tf` and `.tf.json`, override files merged last,
+    as Terraform loads them), or None when it has none. A file linked from outside `boundary` is refused."""
+    primary: list[ast.File] = []
+    overrides: list[ast.File] = []
+    for name in names:
+        if not name.endswith(_CONFIGURATION_SUFFIXES):
+            continue
+        full = os.path.join(directory, name)
+        if os.path.isdir(full):
+            continue
+        shown = shown_as(full)
+        _refuse_outside_links(full, boundary, shown)
+        text = _read_text(full, shown)
+        tree.total_bytes += len(text)
+        is_json = name.endswith(".tf.json")
+        parsed = parse_json_file(text, shown, _block_schema) if is_json else parse_file(text, shown)
+        tree.sources[shown] = SourceFile(shown, text, parsed)
+        stem = name.removesuffix(".json").removesuffix(".tf")
+        (overrides if stem == "override" or stem.endswith("_override") else primary).append(parsed)
+    if not primary and not overrides:
+        return None
+    return ModuleFiles.from_files(directory, primary, overrides)
+
+
+def _block_schema(key: str) -> dict | None:
+    """The nested blocks of an aws resource type, for Terraform's JSON syntax (which cannot tell a block from a
+    map without the provider's schema)."""
+    from mlmarket.readers.provider_schema import SCHEMAS
+
+    return SCHEMAS.get(key)
 
 
 def _shown(tree: Tree, full: str) -> str:
@@ -220,23 +240,7 @@ def _outside_module(tree: Tree, directory: str) -> ModuleFiles | None:
             names = sorted(os.listdir(directory))
         except OSError as error:
             raise InputError(display_path(directory), f"cannot read the directory: {error.strerror or error}") from None
-        parsed_files = []
-        for name in names:
-            full = os.path.join(directory, name)
-            shown = display_path(full)
-            if name.endswith(".tf.json"):
-                raise InputError(shown, "Terraform JSON syntax (*.tf.json) is not read yet; a scan that skipped it "
-                                 "could pass a violation: scan a plan of this configuration instead")
-            if not name.endswith(".tf") or os.path.isdir(full):
-                continue
-            _refuse_outside_links(full, directory, shown)
-            text = _read_text(full, shown)
-            tree.total_bytes += len(text)
-            source = SourceFile(shown, text, parse_file(text, shown))
-            tree.sources[shown] = source
-            parsed_files.append(source.parsed)
-        if parsed_files:
-            module = ModuleFiles.from_files(directory, parsed_files)
+        module = _read_module(tree, directory, names, display_path, directory)
     tree.outside[directory] = module
     return module
 

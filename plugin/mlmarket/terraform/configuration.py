@@ -65,12 +65,63 @@ class ModuleFiles:
     file_of: dict[int, str] = field(default_factory=dict)  # id(block or attribute) -> file name
 
     @classmethod
-    def from_files(cls, directory: str, files: list[ast.File]) -> ModuleFiles:
-        module = cls(directory, files)
+    def from_files(cls, directory: str, files: list[ast.File], overrides: Sequence[ast.File] = ()) -> ModuleFiles:
+        """`overrides`: the override files (`override.tf`, `*_override.tf` and their JSON forms), merged into the
+        blocks they name after every other file is read, in order, as Terraform merges them."""
+        module = cls(directory, [*files, *overrides])
         for parsed in files:
             for block in parsed.body.blocks:
                 module._add(parsed.filename, block)
+        for parsed in overrides:
+            for block in parsed.body.blocks:
+                module._override(parsed.filename, block)
         return module
+
+    def _override(self, filename: str, block: ast.Block) -> None:
+        kind, labels = block.type, block.labels
+
+        def missing(what: str, line: int = block.line) -> InputError:
+            return InputError(filename, f"Missing base {what} to override: there is no {what} of that name to "
+                              "override (Terraform refuses it)", line=line)
+
+        if kind == "locals":
+            for name, attribute in block.body.attributes.items():
+                if name not in self.locals:
+                    raise missing("local value definition", attribute.line)
+                self.locals[name] = attribute
+                self.file_of[id(attribute)] = filename
+            return
+        index: dict[Any, ast.Block]
+        if kind == "variable" and len(labels) == 1:
+            index, key, what = self.variables, labels[0], "variable declaration"
+        elif kind == "output" and len(labels) == 1:
+            index, key, what = self.outputs, labels[0], "output declaration"
+        elif kind == "module" and len(labels) == 1:
+            index, key, what = self.module_calls, labels[0], "module call"
+        elif kind in ("resource", "data") and len(labels) == 2:
+            index = self.resources if kind == "resource" else self.data
+            key, what = (labels[0], labels[1]), f"{kind} block"
+        elif kind == "provider" and len(labels) == 1:
+            self._override_provider(filename, block, missing)
+            return
+        else:
+            return  # terraform blocks and the like hold nothing mlmarket evaluates
+        base = index.get(key)
+        if base is None:
+            raise missing(what)
+        merged = _merged_block(base, block)
+        self.file_of[id(merged)] = self.file_of[id(base)]
+        index[key] = merged
+
+    def _override_provider(self, filename: str, block: ast.Block, missing: Callable[[str], InputError]) -> None:
+        wanted = (block.labels[0], _literal_alias(block))
+        for position, base in enumerate(self.providers):
+            if (base.labels[0], _literal_alias(base)) == wanted:
+                merged = _merged_block(base, block)
+                self.file_of[id(merged)] = self.file_of[id(base)]
+                self.providers[position] = merged
+                return
+        raise missing("provider configuration")
 
     def _add(self, filename: str, block: ast.Block) -> None:
         kind, labels = block.type, block.labels
@@ -107,6 +158,43 @@ class ModuleFiles:
 
     def filename(self, node: Any) -> str:
         return self.file_of.get(id(node), self.directory)
+
+
+def _merged_block(base: ast.Block, override: ast.Block) -> ast.Block:
+    """Terraform's override merge: each argument the override sets replaces the base's; a nested block type the
+    override holds (static or dynamic) replaces every base block of that type; setting `count` drops the base's
+    `for_each` and the other way round; `lifecycle` merges argument by argument."""
+    attributes = dict(base.body.attributes)
+    if "count" in override.body.attributes:
+        attributes.pop("for_each", None)
+    if "for_each" in override.body.attributes:
+        attributes.pop("count", None)
+    attributes.update(override.body.attributes)
+
+    def block_type(block: ast.Block) -> str:
+        return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+    replaced = {block_type(b) for b in override.body.blocks if b.type != "lifecycle"}
+    blocks = [b for b in base.body.blocks if block_type(b) not in replaced]
+    base_lifecycle = next((b for b in blocks if b.type == "lifecycle"), None)
+    for block in override.body.blocks:
+        if block.type == "lifecycle" and base_lifecycle is not None:
+            merged = _merged_block(base_lifecycle, block)
+            blocks[blocks.index(base_lifecycle)] = merged
+            base_lifecycle = merged
+        else:
+            blocks.append(block)
+    return ast.Block(base.type, base.labels, ast.Body(attributes, tuple(blocks)), base.line, base.end_line)
+
+
+def _literal_alias(block: ast.Block) -> str | None:
+    attribute = block.body.attributes.get("alias")
+    if attribute is None:
+        return None
+    node = attribute.expr
+    if isinstance(node, ast.Template) and len(node.parts) == 1 and isinstance(node.parts[0], ast.Literal):
+        node = node.parts[0]
+    return str(node.value) if isinstance(node, ast.Literal) else None
 
 
 class ModuleLoader(Protocol):
