@@ -81,6 +81,16 @@ def test_rule_has_a_checkov_check(rule):
     assert sorted(module.check.supported_resources) == sorted(rule.metadata.resource_types)
 
 
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.metadata.id)
+def test_the_stand_in_for_an_unloadable_check_covers_every_type_the_rule_judges(rule):
+    from fnmatch import fnmatchcase
+
+    from mlmarket.checkov_plugin.unloadable import JUDGED_TYPE_PATTERNS
+
+    uncovered = [t for t in rule.metadata.resource_types if not any(fnmatchcase(t, p) for p in JUDGED_TYPE_PATTERNS)]
+    assert uncovered == []
+
+
 def test_checks_dir_holds_only_init_and_one_module_per_rule():
     from pathlib import Path
 

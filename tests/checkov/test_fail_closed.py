@@ -85,6 +85,56 @@ def test_an_unexpected_error_in_mlmarket_fails_every_check(tmp_path, prescan_set
         assert len(details) == 1 and details[0].startswith(SCAN_FAILED) and "\n" not in details[0]
 
 
+# Loaded by checkov's process: importing mlmarket's rules fails, as with a broken install.
+BROKEN_INSTALL = """
+import sys
+sys.modules["mlmarket.rules"] = None
+"""
+UNLOADABLE = re.compile(
+    r"mlmarket could not be loaded \(fail closed\): ModuleNotFoundError at \S+\.py:\d+: "
+    r"import of mlmarket\.rules halted; None in sys\.modules"
+)
+
+
+def test_a_check_module_that_cannot_be_imported_fails_every_resource_it_would_judge(tmp_path):
+    """checkov logs a check that raises on import and scans on without it: the stand-in check fails instead."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(BROKEN_INSTALL)
+    env = offline_env(PYTHONPATH=str(tmp_path / "site"))
+    code, reports = run_checkov_with_exit_code(
+        "-d", str(SERVERLESS), "--framework", "terraform", "-c", "CKV_MLM_009,CKV_MLM_001", env=env, quiet=False
+    )
+    assert code == 1
+    records = mlmarket_records(reports)
+    assert {(c, a, r) for c, a, r, _ in records} == {
+        ("CKV_MLM_009", "aws_sagemaker_endpoint_configuration.serverless", "FAILED"),
+        ("CKV_MLM_009", "aws_sagemaker_endpoint_configuration.instance_based", "FAILED"),
+        ("CKV_MLM_001", "aws_sagemaker_endpoint_configuration.serverless", "FAILED"),
+        ("CKV_MLM_001", "aws_sagemaker_endpoint_configuration.instance_based", "FAILED"),
+        *{("CKV_MLM_009", address, "FAILED") for address in _other_judged_resources()},
+        *{("CKV_MLM_001", address, "FAILED") for address in _other_judged_resources()},
+    }
+    for *_, details in records:
+        assert len(details) == 1 and UNLOADABLE.fullmatch(details[0]), details
+
+
+def _other_judged_resources() -> set[str]:
+    """The serverless example's resources, other than the two endpoint configurations, whose types the
+    stand-in check covers."""
+    from fnmatch import fnmatchcase
+
+    from mlmarket.checkov_plugin.unloadable import JUDGED_TYPE_PATTERNS
+
+    resources = json.loads((SERVERLESS / "plan.json").read_text())["planned_values"]["root_module"]["resources"]
+    return {
+        r["address"]
+        for r in resources
+        if r["mode"] == "managed"
+        and r["type"] != "aws_sagemaker_endpoint_configuration"
+        and any(fnmatchcase(r["type"], p) for p in JUDGED_TYPE_PATTERNS)
+    }
+
+
 MODULE = """
 variable "isolate" {
   type = bool

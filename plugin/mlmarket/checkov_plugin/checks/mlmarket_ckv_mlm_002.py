@@ -1,8 +1,12 @@
-from mlmarket.checkov_plugin.adapter import MlmarketCheck
+try:
+    from mlmarket.checkov_plugin.adapter import MlmarketCheck
+except Exception as error:  # fail closed: checkov would skip this check without a word (see unloadable.py)
+    from mlmarket.checkov_plugin.unloadable import UnloadableCheck
 
+    check = UnloadableCheck("CKV_MLM_002", error)
+else:
 
-class CKV_MLM_002(MlmarketCheck):
-    rule_id = "CKV_MLM_002"
+    class CKV_MLM_002(MlmarketCheck):
+        rule_id = "CKV_MLM_002"
 
-
-check = CKV_MLM_002()
+    check = CKV_MLM_002()
