@@ -16,7 +16,7 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 # Every resource type any mlmarket rule judges falls under these patterns (checkov matches `*` wildcards).
-JUDGED_TYPE_PATTERNS = ("aws_sagemaker_*", "awscc_sagemaker_*", "aws_ecr_*", "awscc_ecr_*", "aws_s3_bucket")
+JUDGED_TYPE_PATTERNS = ("aws_sagemaker_*", "awscc_sagemaker_*", "aws_ecr_*", "awscc_ecr_*", "aws_s3_*", "awscc_s3_*")
 DOCS_URL = "https://github.com/mlmarket/mlmarket/blob/main/docs/rules/{rule_id}.md"
 
 
