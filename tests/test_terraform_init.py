@@ -183,3 +183,99 @@ def test_the_cli_documents_and_passes_the_workspace(workspace_root):
     result = run_cli("scan", str(workspace_root), "--workspace", "prod", "--format", "json", "--check", "CKV_MLM_001")
     report = json.loads(result.stdout)
     assert {r["address"] for r in report["results"]} == {"aws_sagemaker_model.m[0]"}
+
+
+# --- the oracle: terraform plans what terraform init installed, as mlmarket reads it -------------------------
+
+OFFLINE_PROVIDER = """
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "AKIAFAKEFAKEFAKEFAKE"
+  secret_key                  = "fake"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+"""
+REGISTRY_MODULE = """
+variable "name" {}
+variable "isolated" {
+  type    = bool
+  default = true
+}
+resource "aws_sagemaker_model" "m" {
+  count                    = terraform.workspace == "prod" ? 2 : 1
+  name                     = "${var.name}-${terraform.workspace}-${count.index}"
+  execution_role_arn       = "arn:aws:iam::111122223333:role/sagemaker"
+  enable_network_isolation = var.isolated
+  primary_container {
+    image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/${var.name}:1"
+  }
+}
+module "inner" {
+  source = "./modules/inner"
+}
+output "model_name" {
+  value = aws_sagemaker_model.m[0].name
+}
+"""
+INNER = """
+resource "aws_sagemaker_endpoint_configuration" "inner" {
+  name = "inner"
+  production_variants {
+    variant_name           = "primary"
+    model_name             = "m"
+    initial_instance_count = 1
+    instance_type          = "ml.m5.large"
+  }
+}
+"""
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("workspace", ["default", "prod"])
+def test_terraform_plans_an_installed_registry_module_as_mlmarket_reads_it(tmp_path, workspace):
+    from mlmarket.readers.plan_json import read_plan
+    from terraform_config.offline_plan import PlanRequest, missing_tools, plan_offline
+
+    from source_vs_plan import differences
+
+    missing = missing_tools()
+    if missing:
+        pytest.skip(missing)
+    root = tmp_path / "root"
+    write(
+        root,
+        {
+            "main.tf": OFFLINE_PROVIDER + 'module "model" {\n  source  = "acme/model/aws"\n  version = "1.2.0"\n'
+            '  name    = "fraud"\n  isolated = false\n}\n'
+            'resource "aws_sagemaker_model" "uses_output" {\n  name = "${module.model.model_name}-copy"\n'
+            '  execution_role_arn = "arn:aws:iam::111122223333:role/sagemaker"\n'
+            "  enable_network_isolation = true\n"
+            '  primary_container {\n    image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/copy:1"\n  }\n}\n',
+            ".terraform/modules/model/main.tf": REGISTRY_MODULE,
+            ".terraform/modules/model/modules/inner/main.tf": INNER,
+        },
+    )
+    manifest = {
+        "Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "model", "Source": "registry.terraform.io/acme/model/aws", "Version": "1.2.0",
+             "Dir": ".terraform/modules/model"},
+            {"Key": "model.inner", "Source": "./modules/inner", "Dir": ".terraform/modules/model/modules/inner"},
+        ]
+    }
+    (root / ".terraform/modules/modules.json").write_text(json.dumps(manifest))
+    source, resources = scan(root, [("workspace", workspace)])
+    expected = {
+        "default": ["module.model.aws_sagemaker_model.m[0]"],
+        "prod": ["module.model.aws_sagemaker_model.m[0]", "module.model.aws_sagemaker_model.m[1]"],
+    }[workspace]
+    inner = "module.model.module.inner.aws_sagemaker_endpoint_configuration.inner"
+    assert sorted(resources) == sorted([*expected, "aws_sagemaker_model.uses_output", inner])
+    assert resources["aws_sagemaker_model.uses_output"].get("name") == f"fraud-{workspace}-0-copy"
+    (outcome,) = plan_offline([PlanRequest(root, environment={"TF_WORKSPACE": workspace})], tmp_path / "work")
+    assert outcome.plan_path is not None, outcome.error
+    plan = read_plan(str(outcome.plan_path))
+    assert sorted(r.address for r in plan.resources) == sorted(resources)
+    assert differences(source, plan) == []

@@ -1,0 +1,1 @@
+artifact_bucket = "auto-bucket"
