@@ -322,3 +322,89 @@ def test_tf_var_environment_variables_sit_between_defaults_and_variables_files(t
     _, resources = by_address(tmp_path)
     model = resources["aws_sagemaker_model.m"]
     assert (model.get("name"), model.get("tags")) == ("env-tfvars", {"first": "ml.m5.large"})
+
+
+def test_bare_legacy_list_and_map_types_read_as_terraform_reads_them(tmp_path):
+    """Terraform 1.11 accepts `type = list` and `type = map` (list(any), map(any)); a corpus root uses them."""
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + 'variable "types" {\n  type    = list\n  default = ["ml.m5.large", 1]\n}\n'
+            'variable "tags" {\n  type    = map\n  default = { team = "ml" }\n}\n'
+            'resource "aws_sagemaker_model" "m" {\n  name = var.types[1]\n  tags = var.tags\n}\n',
+        },
+    )
+    _, resources = by_address(tmp_path)
+    assert (resources["aws_sagemaker_model.m"].get("name"), resources["aws_sagemaker_model.m"].get("tags")) == (
+        "1",
+        {"team": "ml"},
+    )
+
+
+def test_bare_set_type_is_refused_as_terraform_refuses_it(tmp_path):
+    write(tmp_path, {"main.tf": 'variable "s" {\n  type = set\n}\n'})
+    with pytest.raises(InputError) as raised:
+        read_directory(str(tmp_path))
+    assert "invalid type constraint" in raised.value.one_line()
+
+
+def test_files_elsewhere_in_the_repository_are_read_but_not_beyond_it(tmp_path):
+    """`file("${path.module}/../ml/x.json")` from a root below the repository's top: Terraform reads it."""
+    repository = tmp_path / "repo"
+    write(
+        repository,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "ml/container.json": '{"image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/m:1"}',
+            "infra/main.tf": PROVIDERS
+            + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n  primary_container {\n'
+            '    image = jsondecode(file("${path.module}/../ml/container.json")).image\n  }\n}\n',
+        },
+    )
+    (stack,) = read_directory(str(repository / "infra"))
+    (model,) = stack.resources
+    assert model.get("primary_container")[0]["image"] == "111122223333.dkr.ecr.us-east-1.amazonaws.com/m:1"
+    write(tmp_path, {"outside.json": "{}"})
+    (repository / "infra" / "main.tf").write_text(
+        PROVIDERS + 'locals {\n  x = file("${path.module}/../../outside.json")\n}\n'
+        'resource "aws_sagemaker_model" "m" {\n  name = local.x\n}\n'
+    )
+    with pytest.raises(InputError) as raised:
+        read_directory(str(repository / "infra"))
+    assert "outside the scanned directory" in raised.value.one_line()
+
+
+def test_a_for_each_set_holding_an_unknown_element_is_one_unknown_instance(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + 'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = "{}"\n}\n'
+            'resource "aws_sagemaker_model" "m" {\n  for_each = toset(["a", aws_iam_policy.p.arn])\n'
+            '  name = each.key\n}\n',
+        },
+    )
+    _, resources = by_address(tmp_path)
+    model = resources["aws_sagemaker_model.m"]
+    assert isinstance(model.get("name"), Unknown)
+    assert "aws_iam_policy.p.arn is known only after apply" in model.get("name").reason
+
+
+def test_a_counted_resource_as_a_whole_has_its_known_number_of_instances(tmp_path):
+    """`count = length(aws_s3_bucket.b)`: Terraform knows how many instances there are; each is unknown here."""
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + 'resource "aws_s3_bucket" "b" {\n  count  = 2\n  bucket = "artifacts-${count.index}"\n}\n'
+            'resource "aws_s3_bucket" "keyed" {\n  for_each = toset(["x"])\n  bucket = each.key\n}\n'
+            'resource "aws_sagemaker_model" "m" {\n  count = length(aws_s3_bucket.b) + length(aws_s3_bucket.keyed)\n'
+            '  name  = "m"\n  tags  = { first = element(aws_s3_bucket.b[*].bucket, 0) }\n}\n',
+        },
+    )
+    _, resources = by_address(tmp_path)
+    models = sorted(a for a in resources if a.startswith("aws_sagemaker_model"))
+    assert models == ["aws_sagemaker_model.m[0]", "aws_sagemaker_model.m[1]", "aws_sagemaker_model.m[2]"]
+    first = resources["aws_sagemaker_model.m[0]"].get("tags")["first"]
+    assert (type(first), first.reason) == (Unknown, "aws_s3_bucket.b[0] is known only after apply")

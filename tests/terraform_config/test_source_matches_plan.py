@@ -42,13 +42,11 @@ KNOWN_GAPS: dict[str, set[tuple[str, str, str]]] = {
         ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_id", VALUE),
         ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_path", VALUE),
     },
-    # The source reader holds a reference to every instance of a counted resource (`aws_s3_bucket.artifacts`,
-    # in length() or a splat) as unknown, where Terraform knows how many instances there are and their
-    # configured arguments: `count = length(aws_s3_bucket.artifacts)` becomes an unknown count (one instance
-    # without a key), and `one(aws_s3_bucket.artifacts[*].bucket)` an unknown bucket.
+    # A counted resource as a whole (`aws_s3_bucket.artifacts` in length() or a splat) is a tuple of the right
+    # number of instances, but each instance is unknown: mlmarket has no provider schema to build the instance
+    # object (which unset attributes the provider computes), so `one(aws_s3_bucket.artifacts[*].bucket)` stays
+    # unknown where Terraform knows the configured bucket name.
     "count_guards": {
-        ("aws_sagemaker_model.guarded[0]", "(address)", ONLY_IN_PLAN),
-        ("aws_sagemaker_model.guarded", "(address)", ONLY_IN_SOURCE),
         ('aws_sagemaker_model.per_name["ranker"]', "primary_container[0].model_data_url", SOURCE_UNKNOWN),
         ('aws_sagemaker_model.per_name["scorer"]', "primary_container[0].model_data_url", SOURCE_UNKNOWN),
     },

@@ -28,6 +28,7 @@ from mlmarket.readers.terraform_init import (
     selected_workspace,
 )
 from mlmarket.readers.terraform_values import aws_data_source, build_stack
+from mlmarket.settings import repository_root
 from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
 from mlmarket.terraform.syntax import ast, parse_expression, parse_file
@@ -309,7 +310,9 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
             readable_roots.append(child.directory)  # file() and templatefile() of that module read there
         return child
 
-    readable_roots = [tree.real_root]
+    # Filesystem functions read inside the scanned tree's repository (`file("${path.module}/../ml/x.json")` from
+    # a root below the repository's top, as Terraform reads it), or the scanned tree outside any repository.
+    readable_roots = [repository_root(tree.real_root) or tree.real_root]
 
     options = RootOptions(
         root_directory=directory,

@@ -429,6 +429,9 @@ class _ModuleInstance:
             return [(f"[{i}]", {"count": object_of({"index": Value(NUMBER, i)})}) for i in range(number)]
         if each_node is not None:
             collection = self._expression(each_node.expr, evaluator, each_node)
+            if collection.is_known and isinstance(collection.type, SetType) and not collection.is_null:
+                # A set holding an unknown element has unknown keys: as unknown as the set itself.
+                collection = next((e for e in collection.elements() if not e.is_known), collection)
             if not collection.is_known:
                 self.state.spend(1, filename, what, line)
                 each = unknown(DYNAMIC, collection.reason, collection.refs)
@@ -619,7 +622,9 @@ class _ModuleInstance:
         key_text = ""
         expanded = "count" in block.body.attributes or "for_each" in block.body.attributes
         if expanded:
-            if not rest or (isinstance(rest[0], str) and "count" in block.body.attributes):
+            if not rest:
+                return Resolved(self._all_instances(block, f"{prefix}{resource_type}.{name}"), used)
+            if isinstance(rest[0], str) and "count" in block.body.attributes:
                 reference = f"{prefix}{resource_type}.{name}"
                 return Resolved(unknown(DYNAMIC, f"{reference} is known only after apply", (reference,)),
                                 used + len(rest))
@@ -653,6 +658,34 @@ class _ModuleInstance:
             text = f"{reference}.{attribute}"
             return Resolved(unknown(DYNAMIC, f"{text} is known only after apply", (text,)), used + 1)
         return Resolved(value, used + 1)
+
+    def _all_instances(self, block: ast.Block, reference: str) -> Value:
+        """A counted resource as a whole is a tuple of its instances, one with for_each an object of them: their
+        number and keys are known where count/for_each are (`length(aws_s3_bucket.b)`), each instance unknown
+        (mlmarket has no schema to know which of its attributes the provider computes)."""
+        filename = self.files.filename(block)
+
+        def instance(key_text: str) -> Value:
+            return unknown(DYNAMIC, f"{reference}{key_text} is known only after apply", (f"{reference}{key_text}",))
+
+        count_node = block.body.attributes.get("count")
+        if count_node is not None:
+            count = self._expression(count_node.expr, self._evaluator(), count_node)
+            if count.is_known:
+                try:
+                    number = _whole_number(count)
+                except ValueError as error:
+                    raise InputError(filename, f"Invalid count argument: {error}", line=count_node.line) from None
+                return tuple_of([instance(f"[{i}]") for i in range(number)])
+        else:
+            each_node = block.body.attributes["for_each"]
+            collection = self._expression(each_node.expr, self._evaluator(), each_node)
+            if collection.is_known and not (
+                isinstance(collection.type, SetType) and any(not e.is_known for e in collection.elements())
+            ):
+                items = _for_each_items(collection, filename, each_node.line)
+                return object_of({key: instance(f"[{_quoted(key)}]") for key, _ in items})
+        return unknown(DYNAMIC, f"{reference} is known only after apply", (reference,))
 
     def _instance_bindings(self, block: ast.Block, key: Any) -> tuple[dict[str, Value], str] | None:
         if "count" in block.body.attributes:

@@ -45,6 +45,9 @@ _PRIMITIVES = {"string": STRING, "number": NUMBER, "bool": BOOL, "any": DYNAMIC}
 def parse_constraint(node: ast.Node, evaluate_default) -> Constraint:
     if isinstance(node, ast.Variable) and node.name in _PRIMITIVES:
         return Constraint(_PRIMITIVES[node.name])
+    if isinstance(node, ast.Variable) and node.name in ("list", "map"):
+        # Terraform still accepts the bare legacy `list` and `map` (as list(any), map(any)); `set` it refuses.
+        return Constraint(ListType(DYNAMIC) if node.name == "list" else MapType(DYNAMIC))
     if isinstance(node, ast.Template) and len(node.parts) == 1 and isinstance(node.parts[0], ast.Literal):
         # Terraform 0.11's quoted type names.
         legacy = {"string": STRING, "list": ListType(DYNAMIC), "map": MapType(DYNAMIC)}.get(node.parts[0].value)
