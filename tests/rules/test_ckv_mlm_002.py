@@ -187,7 +187,7 @@ def test_unknown_images_traced_to_the_configuration():
         results[f"{MODEL}.unknown_no_image"].message == "primary_container[0].image cannot be resolved: no image is set"
     )
     assert results[f"{MODEL}.unknown_containers"].message == (
-        "the container images cannot be read: known only after apply"
+        "primary_container cannot be resolved: known only after apply"
     )
 
 
@@ -308,3 +308,53 @@ def test_example_awscc_directory():
             "awscc_sagemaker_algorithm.fail_training_image_docker_hub",
         },
     }
+
+
+def test_a_pipeline_whose_steps_cannot_be_read_says_so():
+    """Issue 16 item 6: the image rules named 'the container images' for a pipeline definition they could not
+    read; they name the pipeline steps, as every other pipeline rule does."""
+    the_stack = stack(
+        resource(PIPELINE, "unknown_definition", {"pipeline_definition": Unknown("known only after apply")}),
+        resource(PIPELINE, "unknown_in_s3", {"pipeline_definition_s3_location": [{"bucket": "b", "object_key": "k"}]}),
+    )
+    for rule_id in ("CKV_MLM_002", "CKV_MLM_003", "CKV_MLM_004", "CKV_MLM_013"):
+        results = judge(rule_id, the_stack)
+        assert {a: (r.verdict, r.message) for a, r in results.items()} == {
+            f"{PIPELINE}.unknown_definition": (
+                Verdict.UNKNOWN, "the pipeline steps cannot be read: known only after apply"
+            ),
+            f"{PIPELINE}.unknown_in_s3": (
+                Verdict.UNKNOWN,
+                "the pipeline steps cannot be read: the pipeline definition is stored in S3 and cannot be read from "
+                "Terraform",
+            ),
+        }, rule_id
+
+
+def test_an_unknown_container_of_a_pipeline_step_is_judged():
+    """Issue 16 item 6: a step's container, or its list of training job definitions, written as a pipeline
+    expression was skipped: the image vanished (no result, or PASSED on the other images)."""
+    get = {"Get": "Parameters.Container"}
+    the_stack = stack(
+        pipeline(
+            "unknown_step_containers",
+            {"Name": "CreateModel", "Type": "Model", "Arguments": {"PrimaryContainer": get}},
+            {
+                "Name": "Register",
+                "Type": "RegisterModel",
+                "Arguments": {"InferenceSpecification": {"Containers": [{"Image": ECR}, get]}},
+            },
+            {"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinitions": get}},
+        ),
+    )
+    reason = "pipeline expression {Get: 'Parameters.Container'} is resolved only when the pipeline runs"
+    for rule_id in ("CKV_MLM_002", "CKV_MLM_003", "CKV_MLM_004", "CKV_MLM_013"):
+        results = judge(rule_id, the_stack)
+        assert {a: (r.verdict, r.message) for a, r in results.items()} == {
+            f"{PIPELINE}.unknown_step_containers": (
+                Verdict.UNKNOWN,
+                f"step 'CreateModel' (Model) PrimaryContainer cannot be resolved: {reason}; "
+                f"step 'Register' (RegisterModel) InferenceSpecification.Containers[1] cannot be resolved: {reason}; "
+                f"step 'Tune' (Tuning) TrainingJobDefinitions cannot be resolved: {reason}",
+            ),
+        }, rule_id

@@ -108,7 +108,7 @@ def test_accounts_with_a_seller_account():
         "container[0].image cannot be resolved: var.image has no value"
     )
     assert results[f"{MODEL}.unreadable_containers"].message == (
-        "the container images cannot be read: known only after apply"
+        "container cannot be resolved: known only after apply"
     )
     assert results[f"{MODEL}.pass_own_account"].message == f"every private ECR image is in the seller account {SELLER}"
     assert results[f"{MODEL}.fail_second_container_other_account"].message == (
@@ -178,4 +178,25 @@ def test_example_pinned_directory():
         "PASSED": {f"{MODEL}.pass_pinned_in_config_repository"},
         "FAILED": {f"{MODEL}.fail_other_seller_account"},
         "UNKNOWN": {f"{MODEL}.unknown_unpinned_in_config_repository"},
+    }
+
+
+def test_an_unknown_repository_account_keeps_its_reason():
+    """Issue 16 item 6: a repository whose pinned account is unknown was said to be 'not pinned'."""
+    results = judge(
+        RULE,
+        stack(
+            resource("aws_ecr_repository", "unknown_pin", {"name": "a"}, account=Unknown("var.account has no value")),
+            resource(
+                MODEL,
+                "unknown_account",
+                {"container": [{"image": reference("aws_ecr_repository.unknown_pin.repository_url")}]},
+            ),
+        ),
+    )
+    assert {a: (r.verdict, r.message) for a, r in results.items()} == {
+        f"{MODEL}.unknown_account": (
+            Verdict.UNKNOWN,
+            "container[0].image (aws_ecr_repository.unknown_pin) is in an unknown account: var.account has no value",
+        ),
     }

@@ -343,3 +343,23 @@ def test_example_aws6_directory():
         "PASSED": {f"{ALGORITHM}.pass_training_input_same_region"},
         "FAILED": {f"{ALGORITHM}.fail_training_input_other_region"},
     }
+
+
+def test_a_bucket_of_unknown_name_is_named_in_the_reason():
+    """Issue 16 item 6: a URI naming a bucket not found among the known names may name a bucket of the
+    configuration whose name is unknown; the reason says so (it said only 'not declared')."""
+    results = judge(
+        RULE,
+        stack(
+            resource("aws_s3_bucket", "artifacts", {"bucket": Unknown("var.bucket has no value")}),
+            model("unknown_bucket_of_unknown_name", "s3://my-artifacts/model.tar.gz"),
+        ),
+    )
+    assert {a: (r.verdict, r.message) for a, r in results.items() if a.startswith(MODEL)} == {
+        f"{MODEL}.unknown_bucket_of_unknown_name": (
+            Verdict.UNKNOWN,
+            "primary_container.model_data_url: bucket 'my-artifacts' is not declared in this configuration (or is "
+            "aws_s3_bucket.artifacts, whose bucket cannot be known: var.bucket has no value), so its region is "
+            "unknown",
+        ),
+    }

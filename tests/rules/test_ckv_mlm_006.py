@@ -105,21 +105,57 @@ def test_tie_goes_to_the_default_provider_region_else_the_first_by_name():
 def test_without_sagemaker_resources_the_default_provider_region_is_the_reference():
     results = judge(
         RULE,
-        stack(
-            resource(BUCKET, "pass_default_region", region=EAST),
-            resource(BUCKET, "fail_other_region", region=WEST),
-            resource(MODEL, "unknown_model_region", region=Unknown("var.region has no value in the configuration")),
-        ),
+        stack(resource(BUCKET, "pass_default_region", region=EAST), resource(BUCKET, "fail_other_region", region=WEST)),
     )
     assert {a: r.verdict for a, r in results.items()} == {
         f"{BUCKET}.pass_default_region": Verdict.PASSED,
         f"{BUCKET}.fail_other_region": Verdict.FAILED,
-        f"{MODEL}.unknown_model_region": Verdict.UNKNOWN,
     }
     assert results[f"{BUCKET}.fail_other_region"].message == (
         "this resource is in us-west-2, not in the publishing region us-east-1 "
         "(the default provider's region; no SageMaker resource has a known region)"
     )
+
+
+def test_a_sagemaker_resource_of_unknown_region_leaves_the_majority_unknown():
+    """Issue 16 item 6: a SageMaker resource whose region is unknown is a vote that could go anywhere: where it
+    could change which region holds most, the publishing region is not known (it was the default's, a guess)."""
+    unknown_region = Unknown("var.region has no value in the configuration")
+    results = judge(
+        RULE,
+        stack(
+            resource(BUCKET, "unknown_default_region", region=EAST),
+            resource(BUCKET, "unknown_other_region", region=WEST),
+            resource(MODEL, "unknown_model_region", region=unknown_region),
+        ),
+    )
+    doubt = (
+        "the publishing region is not certain: 1 SageMaker resource(s) of unknown region could change which region "
+        f"holds most ({MODEL}.unknown_model_region: var.region has no value in the configuration); set "
+        "`publishing_region` in .mlmarket.yaml or --publishing-region"
+    )
+    assert {a: (r.verdict, r.message) for a, r in results.items()} == {
+        f"{BUCKET}.unknown_default_region": (Verdict.UNKNOWN, doubt),
+        f"{BUCKET}.unknown_other_region": (Verdict.UNKNOWN, doubt),
+        f"{MODEL}.unknown_model_region": (
+            Verdict.UNKNOWN, "the region of this resource is unknown: var.region has no value in the configuration"
+        ),
+    }
+    certain = judge(
+        RULE,
+        stack(
+            resource(MODEL, "pass_east_1", region=EAST),
+            resource(MODEL, "pass_east_2", region=EAST),
+            resource(MODEL, "fail_west", region=WEST),
+            resource(MODEL, "unknown_model_region", region=unknown_region),
+        ),
+    )  # 2 to 1, and one unknown vote: us-east-1 holds most, or ties and wins as the default provider's region
+    assert {a: r.verdict for a, r in certain.items()} == {
+        f"{MODEL}.pass_east_1": Verdict.PASSED,
+        f"{MODEL}.pass_east_2": Verdict.PASSED,
+        f"{MODEL}.fail_west": Verdict.FAILED,
+        f"{MODEL}.unknown_model_region": Verdict.UNKNOWN,
+    }
 
 
 def test_no_reference_region_is_unknown():

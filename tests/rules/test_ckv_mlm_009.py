@@ -50,3 +50,22 @@ def test_exact_verdicts_at_the_boundaries():
     assert results[f"{TYPE}.unknown_variants"].message == (
         "production_variants cannot be read before apply: known only after apply"
     )
+
+
+def test_an_unknown_serverless_config_says_why():
+    """Issue 16 item 6: the reason of an unknown serverless_config is in the message (it was left out)."""
+    results = judge(
+        RULE,
+        stack(
+            resource(TYPE, "unknown_serverless_config", {
+                "production_variants": [variant(serverless_config=Unknown("var.serverless has no value"))],
+            }),
+        ),
+    )
+    assert {a: (r.verdict, r.message) for a, r in results.items()} == {
+        f"{TYPE}.unknown_serverless_config": (
+            Verdict.UNKNOWN,
+            "production_variants[0] (variant 'primary') serverless_config cannot be read before apply: "
+            "var.serverless has no value",
+        ),
+    }

@@ -65,3 +65,24 @@ def test_an_untagged_image_is_named_plainly():
         "the image is 1.00 GiB (1073741824 bytes compressed), within the 10 GiB image size budget "
         "(mlmarket's default; set image_size_budget_gib in .mlmarket.yaml)"
     )
+
+
+def test_an_unreadable_budget_says_why():
+    """Issue 16 item 6: the message gives the reason and the setting, not the repr of an Unknown."""
+    results = judge(
+        RULE,
+        stack(
+            image("unknown_budget", GIB, image_size_budget_gib=Unknown("the budget is not read")),
+            image("unknown_budget_not_a_number", GIB, image_size_budget_gib="ten"),
+        ),
+    )
+    assert {a.removeprefix(f"{TYPE}."): (r.verdict, r.message) for a, r in results.items()} == {
+        "unknown_budget": (
+            Verdict.UNKNOWN,
+            "the image size budget (image_size_budget_gib) cannot be read: the budget is not read",
+        ),
+        "unknown_budget_not_a_number": (
+            Verdict.UNKNOWN,
+            "the image size budget (image_size_budget_gib) cannot be read: 'ten' is not a number",
+        ),
+    }

@@ -62,3 +62,38 @@ def test_exact_verdicts():
     assert messages["unknown_unreadable"] == (
         "the scan findings cannot be read: DescribeImageScanFindings failed (AccessDeniedException)"
     )
+
+
+def test_an_unreadable_finding_count_never_passes():
+    """Issue 16 item 6: a Critical or High count the scan cannot give was read as none, and the image passed."""
+    unreadable = Unknown("the findings page could not be read")
+    results = judge(
+        RULE,
+        stack(
+            image("unknown_critical_count", "COMPLETE", {"CRITICAL": unreadable, "LOW": 2}),
+            image("unknown_high_count_not_a_number", "ACTIVE", {"HIGH": "3"}),
+            image("unknown_counts", "COMPLETE", unreadable),
+            image("fail_high_known_critical_unknown", "COMPLETE", {"CRITICAL": unreadable, "HIGH": 1}),
+            image("pass_other_severity_unknown", "COMPLETE", {"MEDIUM": unreadable}),
+        ),
+    )
+    assert {a.removeprefix(f"{TYPE}."): (r.verdict, r.message) for a, r in results.items()} == {
+        "unknown_critical_count": (
+            Verdict.UNKNOWN,
+            "the image scan (COMPLETE): the Critical finding count cannot be read: the findings page could not be read",
+        ),
+        "unknown_high_count_not_a_number": (
+            Verdict.UNKNOWN,
+            "the image scan (ACTIVE): the High finding count cannot be read: '3' is not a count",
+        ),
+        "unknown_counts": (Verdict.UNKNOWN, "the scan findings cannot be read: the findings page could not be read"),
+        "fail_high_known_critical_unknown": (
+            Verdict.FAILED,
+            "the image scan (COMPLETE) found 1 High finding; Marketplace refuses images with Critical or High "
+            "vulnerabilities",
+        ),
+        "pass_other_severity_unknown": (
+            Verdict.PASSED,
+            "the image scan (COMPLETE) found no Critical or High findings",
+        ),
+    }

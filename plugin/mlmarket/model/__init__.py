@@ -224,6 +224,18 @@ class Stack:
                 index.setdefault(bucket, resource)
         return index
 
+    @cached_property
+    def unnamed_s3_buckets(self) -> list[tuple[Resource, str, Unknown]]:
+        """The bucket resources of this configuration whose name is unknown: (resource, attribute, the Unknown).
+        Any of them may be the bucket an S3 URI names."""
+        found = []
+        for resource in self.resources:
+            name = {"aws_s3_bucket": "bucket", "awscc_s3_bucket": "bucket_name"}.get(resource.type)
+            bucket = resource.get(name) if name and resource.mode == "managed" else None
+            if isinstance(bucket, Unknown):
+                found.append((resource, str(name), bucket))
+        return found
+
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)
 
@@ -278,6 +290,31 @@ class Stack:
         return leaders[0]
 
     @cached_property
+    def reference_region_doubt(self) -> str | None:
+        """Why `reference_region` is not certain (SageMaker resources of unknown region could change which
+        region holds most), or None."""
+        if self.publishing_region:
+            return None
+        unknown = [
+            f"{r.address}: {r.region.reason}"
+            for r in self.resources
+            if r.mode == "managed" and r.type.startswith(SAGEMAKER_PREFIXES) and isinstance(r.region, Unknown)
+        ]
+        if not unknown:
+            return None
+        leader = self.reference_region
+        votes = self._region_votes
+        runner_up = max((count for region, count in votes.items() if region != leader), default=0)
+        margin = (votes[leader] if leader is not None else 0) - runner_up
+        # The unknown votes may all go to the runner-up; a tie goes to the default provider's region.
+        if margin > len(unknown) or (margin == len(unknown) and leader == self.default_region):
+            return None
+        return (
+            f"{len(unknown)} SageMaker resource(s) of unknown region could change which region holds most "
+            f"({'; '.join(unknown[:3])}{'; ...' if len(unknown) > 3 else ''})"
+        )
+
+    @cached_property
     def reference_region_origin(self) -> str:
         """Where `reference_region` comes from, in the words of a message."""
         if self.publishing_region:
@@ -314,7 +351,7 @@ class Stack:
         if target is not None and target.type == "aws_ecr_repository":
             account: str | Unknown = (
                 target.account
-                if isinstance(target.account, str)
+                if isinstance(target.account, (str, Unknown))
                 else Unknown(
                     f"the account of {target.address} is not pinned by its provider; {SELLER_ACCOUNT_HINT}"
                 )

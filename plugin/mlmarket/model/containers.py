@@ -53,7 +53,8 @@ def _model_images(attributes: dict[str, Any], prefix: str) -> list[ImageField] |
     for list_name in ("primary_container", "container", "containers"):
         containers = _each(attributes.get(list_name), prefix + list_name)
         if isinstance(containers, Unknown):
-            return containers
+            fields.append(ImageField(prefix + list_name, containers))
+            continue
         for path, container in containers:
             if container.get("image") is None and container.get("model_package_name") is not None:
                 continue  # a container from a model package has no image of its own here
@@ -71,15 +72,17 @@ def _package_images(attributes: dict[str, Any]) -> list[ImageField] | Unknown:
     fields: list[ImageField] = []
     specs = _each(attributes.get("inference_specification"), "inference_specification")
     if isinstance(specs, Unknown):
-        return specs
+        fields.append(ImageField("inference_specification", specs))
+        specs = []
     for path, spec in specs:
         containers = _each(spec.get("containers"), f"{path}.containers")
         if isinstance(containers, Unknown):
-            return containers
+            fields.append(ImageField(f"{path}.containers", containers))
+            continue
         fields.extend(ImageField(f"{p}.image", c.get("image")) for p, c in containers)
     training = _each(attributes.get("training_specification"), "training_specification")
     if isinstance(training, Unknown):
-        return training
+        return [*fields, ImageField("training_specification", training)]
     for path, spec in training:
         if "training_image" in spec:
             fields.append(ImageField(f"{path}.training_image", spec.get("training_image")))
@@ -89,7 +92,7 @@ def _package_images(attributes: dict[str, Any]) -> list[ImageField] | Unknown:
 def _training_images(attributes: dict[str, Any], prefix: str) -> list[ImageField] | Unknown:
     specs = _each(attributes.get("algorithm_specification"), prefix + "algorithm_specification")
     if isinstance(specs, Unknown):
-        return specs
+        return [ImageField(prefix + "algorithm_specification", specs)]
     return [
         ImageField(f"{path}.training_image", spec.get("training_image"))
         for path, spec in specs
@@ -102,12 +105,10 @@ def _tuning_images(attributes: dict[str, Any]) -> list[ImageField] | Unknown:
     for list_name in ("training_job_definition", "training_job_definitions"):
         definitions = _each(attributes.get(list_name), list_name)
         if isinstance(definitions, Unknown):
-            return definitions
+            fields.append(ImageField(list_name, definitions))
+            continue
         for path, definition in definitions:
-            found = _training_images(definition, f"{path}.")
-            if isinstance(found, Unknown):
-                return found
-            fields.extend(found)
+            fields.extend(_training_images(definition, f"{path}."))
     return fields
 
 
@@ -128,6 +129,8 @@ def _pipeline_images(resource: Resource) -> list[ImageField] | Unknown:
                 if image is not None:
                     fields.append(ImageField(f"{where} {key}.AlgorithmSpecification.TrainingImage", image))
             definitions = args.get("TrainingJobDefinitions")
+            if isinstance(definitions, Unknown):
+                fields.append(ImageField(f"{where} TrainingJobDefinitions", definitions))
             for index, definition in enumerate(definitions if isinstance(definitions, list) else []):
                 image = dig(definition, "AlgorithmSpecification", "TrainingImage")
                 if image is not None:
@@ -136,7 +139,7 @@ def _pipeline_images(resource: Resource) -> list[ImageField] | Unknown:
         elif step.type == "Processing":
             fields.append(ImageField(f"{where} AppSpecification.ImageUri", dig(args, "AppSpecification", "ImageUri")))
         elif step.type == "Model":
-            fields.extend(_pipeline_containers(args, where, ("PrimaryContainer",), "Containers"))
+            fields.extend(_pipeline_containers(args, f"{where} ", ("PrimaryContainer",), "Containers"))
         elif step.type == "RegisterModel":
             spec = args.get("InferenceSpecification")
             fields.extend(_pipeline_containers(spec, f"{where} InferenceSpecification.", (), "Containers"))
@@ -151,14 +154,18 @@ def _pipeline_containers(args: Any, where: str, singles: tuple[str, ...], many: 
         return fields
     for key in singles:
         container = args.get(key)
-        if isinstance(container, dict) and container.get("Image") is not None:
-            fields.append(ImageField(f"{where} {key}.Image", container["Image"],
+        if isinstance(container, Unknown):
+            fields.append(ImageField(f"{where}{key}", container))
+        elif isinstance(container, dict) and container.get("Image") is not None:
+            fields.append(ImageField(f"{where}{key}.Image", container["Image"],
                                      dig(container, "ImageConfig", "RepositoryAccessMode")))
     containers = args.get(many)
     if isinstance(containers, Unknown):
         return [*fields, ImageField(f"{where}{many}", containers)]
     for index, container in enumerate(containers if isinstance(containers, list) else []):
-        if isinstance(container, dict) and container.get("Image") is not None:
+        if isinstance(container, Unknown):
+            fields.append(ImageField(f"{where}{many}[{index}]", container))
+        elif isinstance(container, dict) and container.get("Image") is not None:
             fields.append(ImageField(f"{where}{many}[{index}].Image", container["Image"],
                                      dig(container, "ImageConfig", "RepositoryAccessMode")))
     return fields

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mlmarket import images
 from mlmarket.model import Finding, ResolvedImage, Resource, Stack, Unknown
 from mlmarket.model.containers import ImageField, image_fields
+from mlmarket.model.pipeline import PIPELINE_TYPE
 from mlmarket.rules.base import unknown, worst
 
 
@@ -54,7 +55,7 @@ def judge_private_ecr_images(
     account or region: it is UNKNOWN here too, so a gate with --strict never passes what it did not judge."""
     uses = resolved_images(resource, stack)
     if isinstance(uses, Unknown):
-        return unknown(f"the container images cannot be read: {uses.reason}")
+        return unreadable_images(resource, uses)
     findings = [judge(use) for use in uses if use.image.kind == images.PRIVATE_ECR]
     findings += [
         unknown(f"{use.where} cannot be resolved: {_reason(use.image)}") for use in uses if use.image.kind == "unknown"
@@ -62,6 +63,13 @@ def judge_private_ecr_images(
     if not findings:
         return None
     return worst(findings, all_passed)
+
+
+def unreadable_images(resource: Resource, why: Unknown) -> Finding:
+    """The verdict on a resource whose images cannot be listed: a pipeline whose steps cannot be read, or a
+    container list that is unknown as a whole."""
+    what = "the pipeline steps" if resource.type == PIPELINE_TYPE else "the container images"
+    return unknown(f"{what} cannot be read: {why.reason}")
 
 
 def _reason(image: ResolvedImage) -> str:

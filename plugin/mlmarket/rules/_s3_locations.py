@@ -71,7 +71,15 @@ def bucket_region(value: Any, resource: Resource, stack: Stack) -> BucketRegion 
         return BucketRegion(location.bucket, location.region, "the URL host")
     declared = stack.s3_buckets.get(location.bucket)
     if declared is None:
-        return Unknown(f"bucket {location.bucket!r} is not declared in this configuration, so its region is unknown")
+        unnamed = " or ".join(
+            f"{holder.address}, whose {attribute} cannot be known: {name.reason}"
+            for holder, attribute, name in stack.unnamed_s3_buckets
+        )
+        declared_or_unnamed = f" (or is {unnamed})" if unnamed else ""
+        return Unknown(
+            f"bucket {location.bucket!r} is not declared in this configuration{declared_or_unnamed}, so its region "
+            "is unknown"
+        )
     return _region_of(declared, location.bucket)
 
 

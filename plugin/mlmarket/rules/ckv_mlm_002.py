@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlmarket import images
 from mlmarket.model import Finding, Resource, Stack, Unknown, as_str, module_prefix
 from mlmarket.model.containers import IMAGE_RESOURCE_TYPES
-from mlmarket.rules._container_images import ImageUse, resolved_images
+from mlmarket.rules._container_images import ImageUse, resolved_images, unreadable_images
 from mlmarket.rules.base import Rule, RuleMetadata, failed, passed, unknown, worst
 
 _VPC_ACCESS_MODE = "Vpc"
@@ -42,7 +42,7 @@ class CKV_MLM_002(Rule):
     def evaluate(self, resource: Resource, stack: Stack) -> Finding | None:
         uses = resolved_images(resource, stack)
         if isinstance(uses, Unknown):
-            return unknown(f"the container images cannot be read: {uses.reason}")
+            return unreadable_images(resource, uses)
         if not uses:
             return None
         findings: list[Finding] = []

@@ -41,6 +41,12 @@ class CKV_MLM_006(Rule):
                 "the publishing region is unknown: no SageMaker resource has a known region and the default "
                 "aws provider sets none; set `publishing_region` in .mlmarket.yaml or --publishing-region"
             )
+        doubt = stack.reference_region_doubt
+        if doubt is not None:
+            return unknown(
+                f"the publishing region is not certain: {doubt}; set `publishing_region` in .mlmarket.yaml or "
+                "--publishing-region"
+            )
         if region != reference:
             return failed(
                 f"this resource is in {region}, not in the publishing region {reference} "

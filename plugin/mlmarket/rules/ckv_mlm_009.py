@@ -43,7 +43,7 @@ class CKV_MLM_009(Rule):
                 if isinstance(name, str):
                     where += f" (variant {name!r})"
                 if isinstance(config, Unknown):
-                    findings.append(unknown(f"{where} serverless_config cannot be read before apply"))
+                    findings.append(unknown(f"{where} serverless_config cannot be read before apply: {config.reason}"))
                 else:
                     findings.append(
                         failed(f"{where} uses serverless_config; Marketplace supports only instance-based variants")

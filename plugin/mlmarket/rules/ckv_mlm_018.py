@@ -44,7 +44,8 @@ class CKV_MLM_018(Rule):
         if isinstance(budget, NotFinite):
             return unknown(f"the image size budget is {budget.shown}, not a finite number")
         if isinstance(budget, Unknown) or budget is None:
-            return unknown(f"the image size budget cannot be read: {configured!r}")
+            reason = budget.reason if isinstance(budget, Unknown) else "no budget is set"
+            return unknown(f"the image size budget (image_size_budget_gib) cannot be read: {reason}")
         origin = (
             "configured image_size_budget_gib"
             if configured is not None

@@ -48,11 +48,18 @@ class CKV_MLM_019(Rule):
                 "the image has never been scanned; turn on scan_on_push for its repository (or start an image "
                 "scan) so its findings can be judged"
             )
-        blocking = {
-            severity: counts[severity]
-            for severity in BLOCKING_SEVERITIES
-            if isinstance(counts, dict) and isinstance(counts.get(severity), int) and counts[severity] > 0
-        }
+        if isinstance(counts, Unknown):
+            return unknown(f"the scan findings cannot be read: {counts.reason}")
+        blocking: dict[str, int] = {}
+        unreadable: list[str] = []
+        for severity in BLOCKING_SEVERITIES:
+            count = counts.get(severity) if isinstance(counts, dict) else None
+            if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                if count > 0:
+                    blocking[severity] = count
+            elif count is not None:
+                reason = count.reason if isinstance(count, Unknown) else f"{count!r} is not a count"
+                unreadable.append(f"the {severity.title()} finding count cannot be read: {reason}")
         if blocking:
             found = " and ".join(f"{count} {severity.title()}" for severity, count in blocking.items())
             noun = "finding" if sum(blocking.values()) == 1 else "findings"
@@ -60,6 +67,9 @@ class CKV_MLM_019(Rule):
                 f"the image scan ({status}) found {found} {noun}; Marketplace refuses images with Critical or "
                 "High vulnerabilities"
             )
+        if unreadable:
+            # A count the scanner cannot give may hide a blocking finding: never read it as none.
+            return unknown(f"the image scan ({status}): " + "; ".join(unreadable))
         if status not in COMPLETED_SCAN_STATUSES or not isinstance(counts, dict):
             return unknown(f"the image scan has not completed (status {status}), so its findings are not known")
         return passed(f"the image scan ({status}) found no Critical or High findings")
