@@ -408,3 +408,17 @@ def test_a_counted_resource_as_a_whole_has_its_known_number_of_instances(tmp_pat
     assert models == ["aws_sagemaker_model.m[0]", "aws_sagemaker_model.m[1]", "aws_sagemaker_model.m[2]"]
     first = resources["aws_sagemaker_model.m[0]"].get("tags")["first"]
     assert (type(first), first.reason) == (Unknown, "aws_s3_bucket.b[0] is known only after apply")
+
+
+def test_an_error_inside_a_nested_block_names_the_file_and_line(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS,
+            "models.tf": 'resource "aws_sagemaker_model" "m" {\n  name = "x"\n  dynamic "container" {\n'
+            '    for_each = 3\n    content {\n      image = "i"\n    }\n  }\n}\n',
+        },
+    )
+    with pytest.raises(InputError) as raised:
+        read_directory(str(tmp_path))
+    assert raised.value.one_line().startswith(f"{tmp_path}/models.tf:4: ")

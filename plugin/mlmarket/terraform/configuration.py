@@ -79,6 +79,7 @@ class ModuleFiles:
 
     def _override(self, filename: str, block: ast.Block) -> None:
         kind, labels = block.type, block.labels
+        self._note_file(filename, block)  # the arguments it brings stay in its file
 
         def missing(what: str, line: int = block.line) -> InputError:
             return InputError(filename, f"Missing base {what} to override: there is no {what} of that name to "
@@ -125,7 +126,7 @@ class ModuleFiles:
 
     def _add(self, filename: str, block: ast.Block) -> None:
         kind, labels = block.type, block.labels
-        self.file_of[id(block)] = filename
+        self._note_file(filename, block)
 
         def duplicate(what: str) -> InputError:
             return InputError(filename, f"duplicate {what} (Terraform refuses it)", line=block.line)
@@ -155,6 +156,14 @@ class ModuleFiles:
             if labels[0] in self.module_calls:
                 raise duplicate(f'module "{labels[0]}"')
             self.module_calls[labels[0]] = block
+
+    def _note_file(self, filename: str, block: ast.Block) -> None:
+        """Every block and argument of `block` is in `filename`: an error about any of them names the file."""
+        self.file_of[id(block)] = filename
+        for attribute in block.body.attributes.values():
+            self.file_of[id(attribute)] = filename
+        for nested in block.body.blocks:
+            self._note_file(filename, nested)
 
     def filename(self, node: Any) -> str:
         return self.file_of.get(id(node), self.directory)
