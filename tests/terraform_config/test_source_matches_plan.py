@@ -8,8 +8,9 @@ test until it leaves the list).
 
 Modules installed in `.terraform/modules` (a registry module copied in by the test) and `*.tf.json` files with
 override files are compared with their plans the same way in `tests/test_terraform_init.py` and
-`tests/test_json_configuration.py`. Not plannable offline: `data.aws_caller_identity` (the provider asks STS for the account even with
-`skip_requesting_account_id`) and `allowed_account_ids` (the provider cannot check the account offline).
+`tests/test_json_configuration.py`. Not plannable offline: `data.aws_caller_identity` (the provider asks STS
+for the account even with `skip_requesting_account_id`) and `allowed_account_ids` (the provider cannot check
+the account offline).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mlmarket.readers.hcl import read_directory
 from mlmarket.readers.plan_json import read_plan
 
 from offline_plan import PlanRequest, missing_tools, plan_offline
-from source_vs_plan import ONLY_IN_PLAN, ONLY_IN_SOURCE, SOURCE_UNKNOWN, VALUE, compare
+from source_vs_plan import SOURCE_UNKNOWN, VALUE, compare
 from support import EXAMPLES
 
 STACKS = Path(__file__).resolve().parent / "stacks"
