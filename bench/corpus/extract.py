@@ -115,6 +115,9 @@ def _extract(git_dir: Path, commit: str, target: Path) -> tuple[str, list[str]]:
                 destination.write_bytes(content)
         batch.stdin.close()
     (target / _EXTRACTED_MARK).write_text(commit + "\n", encoding="utf-8")
+    # A user scans a clone: the repository's top is where mlmarket's discovery of configuration stops and how far
+    # filesystem functions read, so the extracted tree is marked as one (an empty `.git`, no git state in it).
+    (target / ".git").mkdir(exist_ok=True)
     return "", left_out
 
 
