@@ -1,4 +1,4 @@
-"""Benchmark mlmarket against checkov on generated stacks, and write docs/PERFORMANCE.md.
+"""Benchmark mlmarket against checkov and tfparse on generated stacks, and write docs/PERFORMANCE.md.
 
 For each stack size the commands below run side by side, interleaved (repetition 1 of every command at every
 size, then repetition 2, ...), so that a slow minute of the machine hits all of them alike. Each run is timed
@@ -9,11 +9,16 @@ size, then repetition 2, ...), so that a slow minute of the machine hits all of 
     checkov plan    checkov -f plan.json --framework terraform_plan --external-checks-dir <checks> -c CKV_MLM_*
     floor           python -c "import json; json.load(open('plan.json'))"
     native HCL      mlmarket scan DIR --format json
+    tfparse         python -c "from tfparse import load_from_path; load_from_path(DIR)"   (and print a count)
     checkov -d      checkov -d DIR --framework terraform                      (every built-in check)
     checkov -d +mlm checkov -d DIR --framework terraform --external-checks-dir <checks>
     ... in-process  the same with MLMARKET_CHECKOV_PRESCAN=0 (the plugin scans inside checkov's process)
     checkov -d +noop checkov -d DIR --framework terraform --external-checks-dir <no-op checks>   (control)
     version         mlmarket --version                                        (once per repetition)
+
+tfparse (Cloud Custodian's Terraform evaluator, Go inside) is a competitor, never a dependency of mlmarket: it
+runs from a virtual environment of its own, which the benchmark creates (in the work directory, or in
+--tfparse-venv DIR, reused by later runs) with pip from the package index.
 
 The control is a plugin of 19 checks that do nothing but return PASSED, on the resource types of the 19
 mlmarket rules: what checkov itself charges any plugin for checking those resources (its per-check logging,
@@ -25,12 +30,17 @@ nothing touches the network. Stacks come from bench/generate_stack.py, in a temp
     python bench/run_benchmarks.py                    # sizes 100,1000,3000, 5 repetitions, writes the doc
     python bench/run_benchmarks.py --full --repeat 3  # adds 10,000 resources
     python bench/run_benchmarks.py --sizes 100 --repeat 1 --no-write
+    python bench/run_benchmarks.py --tfparse-venv ~/.cache/mlmarket-bench/tfparse
+
+The document ends with sections other scripts append (bench/audit_org.py, after its marker line): a run
+rewrites this script's part and keeps everything from that marker on.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import math
 import os
@@ -54,6 +64,10 @@ import generate_stack  # noqa: E402  (a sibling script, not a package)
 DEFAULT_SIZES = (100, 1000, 3000)
 FULL_SIZE = 10000
 DOC_PATH = REPO_ROOT / "docs" / "PERFORMANCE.md"
+# Where bench/audit_org.py's part of the document starts; nothing from it on is this script's to rewrite.
+AUDIT_MARKER = "<!-- bench/audit_org.py -->"
+# Pinned so that runs compare; a reused --tfparse-venv may hold another version (the report names it).
+TFPARSE_REQUIREMENT = "tfparse==0.6.22"
 GNU_TIME = "/usr/bin/time"
 CHECKOV_ENV = {
     "BC_SKIP_MAPPING": "TRUE",
@@ -73,6 +87,11 @@ CHECKOV_OVERHEAD_SIZE = 1000
 CHECKOV_OVERHEAD_TARGET = 0.10
 VERSION_TARGET_S = 0.150
 QUADRATIC_EXPONENT = 1.5
+
+# Targets of issues 15 and 16 (the directory scan).
+DIR_SCAN_SIZES = (1000, 3000)
+DIR_SCAN_CHECKOV_TARGET = 5.0
+DIR_SCAN_TFPARSE_TARGET = 1.0
 
 
 @dataclass(frozen=True)
@@ -168,9 +187,12 @@ def summarize_output(command: Command, stdout_path: Path) -> str:
         report = json.loads(stdout_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "(no JSON report)"
+    if command.key == "tfparse":
+        return f"{report['resources']} resource instances"
     if command.key.startswith("checkov"):
         reports = report if isinstance(report, list) else [report]
         totals = {"passed": 0, "failed": 0}
+        resources = sum(entry.get("summary", {}).get("resource_count", 0) for entry in reports)
         plugin_results = 0
         plugin, prefix = ("no-op", "CKV_NOOP_") if command.key == "checkov_dir_noop" else ("mlmarket", "CKV_MLM_")
         for entry in reports:
@@ -183,9 +205,13 @@ def summarize_output(command: Command, stdout_path: Path) -> str:
         if "--external-checks-dir" in command.argv:
             # A run that was meant to include the plugin but has none of its results measured nothing useful.
             text += f" ({plugin_results} {plugin})" if plugin_results else f" (NO {plugin} results: not loaded?)"
-        return text
+        return f"{text}; {resources} resources"
     summary = report.get("summary", {})
-    return f"{summary.get('passed', 0)} passed, {summary.get('failed', 0)} failed, {summary.get('unknown', 0)} unknown"
+    resources = len({result["address"] for result in report.get("results", [])})
+    return (
+        f"{summary.get('passed', 0)} passed, {summary.get('failed', 0)} failed, {summary.get('unknown', 0)} unknown; "
+        f"{resources} resources"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -199,6 +225,7 @@ class Tools:
     checkov: str
     checks_dir: str
     noop_checks_dir: str = ""
+    tfparse_python: str = ""
 
 
 NOOP_CHECK = """
@@ -249,6 +276,36 @@ def find_tools() -> Tools:
     return Tools(python=sys.executable, mlmarket=mlmarket, checkov=locate("checkov"), checks_dir=checks_dir)
 
 
+def tfparse_python(venv: Path, progress: Callable[[str], None]) -> str:
+    """The Python of a virtual environment holding tfparse: `venv` as it is if it has tfparse, else created
+    there with TFPARSE_REQUIREMENT."""
+    python = venv / "bin" / "python"
+    if python.exists() and subprocess.run([python, "-c", "import tfparse"], capture_output=True).returncode == 0:
+        return str(python)
+    progress(f"installing {TFPARSE_REQUIREMENT} into its own virtual environment {venv}")
+    for argv in (
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", TFPARSE_REQUIREMENT],
+    ):
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise SystemExit(f"could not install {TFPARSE_REQUIREMENT} into {venv}: {reason}")
+    return str(python)
+
+
+def tfparse_version(python: str) -> str:
+    try:
+        return subprocess.run(
+            [python, "-c", "import importlib.metadata as m; print(m.version('tfparse'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
     plan = str(stack_dir / "plan.json")
     directory = str(stack_dir)
@@ -275,6 +332,12 @@ def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
         ),
         Command("floor", "floor: python json.load(plan)", [tools.python, "-c", FLOOR_CODE, plan], ok_codes=(0,)),
         Command("native_hcl", "mlmarket scan DIR (HCL)", [tools.mlmarket, "scan", directory, "--format", "json"]),
+        Command(
+            "tfparse",
+            "tfparse load_from_path(DIR)",
+            [tools.tfparse_python, "-c", TFPARSE_CODE, directory],
+            ok_codes=(0,),
+        ),
         Command("checkov_dir", "checkov -d DIR (built-in checks)", checkov_dir, CHECKOV_ENV),
         Command(
             "checkov_dir_mlm",
@@ -298,6 +361,13 @@ def stack_commands(tools: Tools, stack_dir: Path) -> list[Command]:
 
 
 FLOOR_CODE = "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))"
+# tfparse's API (tfparse/__init__.py): load_from_path(path) -> {block type: [block, ...]}, each resource instance
+# a dict whose __tfmeta.type is "resource". The count is printed so that the report shows what it expanded.
+TFPARSE_CODE = (
+    "import json, sys; from tfparse import load_from_path; parsed = load_from_path(sys.argv[1]); "
+    "print(json.dumps({'resources': sum(block.get('__tfmeta', {}).get('type') == 'resource' "
+    "for blocks in parsed.values() for block in blocks)}))"
+)
 
 
 def version_command(tools: Tools) -> Command:
@@ -346,6 +416,7 @@ class Results:
     elapsed_s: float
     # 1-minute load average before and after: other work on the machine stretches wall time, not CPU time.
     load: tuple[float, float]
+    tfparse_version: str = "unknown"
 
     def get(self, key: str, size: int) -> Samples | None:
         return self.samples.get((key, size))
@@ -415,7 +486,7 @@ def targets(results: Results) -> list[Target]:
         )
     else:
         out.append(Target(name, "not measured", f"<= +{CHECKOV_OVERHEAD_TARGET * 100:.0f}%", None))
-    out += [_growth_target(results, key) for key in ("native_plan", "native_hcl")]
+    out.append(_growth_target(results, "native_plan"))
     version = results.get("version", 0)
     if version:
         out.append(
@@ -426,6 +497,34 @@ def targets(results: Results) -> list[Target]:
                 version.wall < VERSION_TARGET_S,
             )
         )
+    return out
+
+
+def dir_scan_targets(results: Results) -> list[Target]:
+    """Issues 15 and 16: `mlmarket scan DIR` at least 5x faster than `checkov -d` and no slower than tfparse,
+    at 1,000 and 3,000 resources, with linear growth."""
+    out = []
+    for n in DIR_SCAN_SIZES:
+        native = results.get("native_hcl", n)
+        for key, target in (("checkov_dir", DIR_SCAN_CHECKOV_TARGET), ("tfparse", DIR_SCAN_TFPARSE_TARGET)):
+            other = results.get(key, n)
+            tool = "checkov -d" if key == "checkov_dir" else "tfparse"
+            name = f"mlmarket scan DIR vs {tool}, {n:,} resources"
+            goal = f">= {target:.0f}x" + (" (no slower)" if target == 1 else "")
+            if not native or not other:
+                out.append(Target(name, "not measured", goal, None))
+                continue
+            speedup = other.wall / native.wall
+            out.append(
+                Target(
+                    name,
+                    f"{speedup:.1f}x faster ({native.wall:.2f} s vs {other.wall:.2f} s; "
+                    f"CPU time {other.cpu / native.cpu:.1f}x)",
+                    goal,
+                    speedup >= target,
+                )
+            )
+    out.append(_growth_target(results, "native_hcl"))
     return out
 
 
@@ -450,7 +549,7 @@ def _growth_target(results: Results, key: str) -> Target:
 # Report
 
 
-def machine(load: tuple[float, float]) -> list[tuple[str, str]]:
+def machine(load: tuple[float, float], tfparse: str) -> list[tuple[str, str]]:
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -484,6 +583,7 @@ def machine(load: tuple[float, float]) -> list[tuple[str, str]]:
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", platform.python_version()),
         ("checkov", version_of([tools.checkov, "--version"])),
+        ("tfparse", tfparse),
         ("mlmarket", version_of([tools.mlmarket, "--version"]).removeprefix("mlmarket ")),
         ("load average (1 min) before / after the run", f"{load[0]:.2f} / {load[1]:.2f}"),
         ("peak memory from", "GNU time %M" if os.access(GNU_TIME, os.X_OK) else "getrusage(RUSAGE_CHILDREN)"),
@@ -507,7 +607,7 @@ def _growth_rows(results: Results) -> list[list[str]]:
         return f"{b:.2f}" + (" QUADRATIC?" if b >= QUADRATIC_EXPONENT else "")
 
     rows = []
-    for key in ("native_plan", "floor", "checkov_plan", "native_hcl", "checkov_dir", "checkov_dir_mlm"):
+    for key in ("native_plan", "floor", "checkov_plan", "native_hcl", "tfparse", "checkov_dir", "checkov_dir_mlm"):
         present = [n for n in results.sizes if results.get(key, n)]
         series = [results.samples[(key, n)] for n in present]
         row = [results.labels[key]]
@@ -524,6 +624,27 @@ def growth_above_smallest(sizes: list[int], values: list[float]) -> float | None
     if len(sizes) < 3:
         return None
     return fit_exponent([n - sizes[0] for n in sizes[1:]], [v - values[0] for v in values[1:]])
+
+
+PER_RESOURCE_KEYS = ("native_hcl", "tfparse", "checkov_dir", "native_plan", "checkov_plan")
+
+
+def _per_resource_table(results: Results) -> tuple[list[str], list[list[str]]]:
+    """Milliseconds per resource at each size, then per added resource between consecutive sizes."""
+    sizes = results.sizes
+    steps = list(itertools.pairwise(sizes))
+    header = ["command", *(f"ms per resource at {n:,}" for n in sizes)]
+    header += [f"ms per added resource, {a:,} to {b:,}" for a, b in steps]
+    rows = []
+    for key in PER_RESOURCE_KEYS:
+        walls = {n: samples.wall for n in sizes if (samples := results.get(key, n))}
+        if not walls:
+            continue
+        row = [results.labels[key]]
+        row += [f"{walls[n] / n * 1000:.2f}" if n in walls else "" for n in sizes]
+        row += [f"{(walls[b] - walls[a]) / (b - a) * 1000:.2f}" if a in walls and b in walls else "" for a, b in steps]
+        rows.append(row)
+    return header, rows
 
 
 def _ratio(numerator: Samples | None, denominator: Samples | None) -> str:
@@ -557,6 +678,13 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
         "",
         _table(["", ""], [[name, value] for name, value in machine_rows]),
         "",
+        "## Targets: the directory scan (issues 15 and 16)",
+        "",
+        _table(
+            ["target", "measured", "goal", "verdict"],
+            [[t.name, t.measured, t.goal, t.verdict] for t in dir_scan_targets(results)],
+        ),
+        "",
         "## Targets (issue 6)",
         "",
         _table(
@@ -566,13 +694,22 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
         "",
         "## Stacks",
         "",
-        "Generated by `bench/generate_stack.py` (seeded): per group of nine root resources one ECR repository, one "
-        "S3 bucket, three SageMaker models, three endpoint configurations and one pipeline; a tenth of the "
-        "resources are models and endpoint configurations of a local module called with the aliased `aws.west` "
-        "provider; about one model in ten, and a few endpoint configurations and pipelines, break a rule.",
+        "Generated by `bench/generate_stack.py` (seeded), written as sellers' repositories write Terraform: per "
+        "product an ECR repository, an S3 bucket, three SageMaker models (`for_each` over a map of objects in a "
+        "local), their endpoint configurations (`for_each` over a `for` expression filtering that map, "
+        "`serverless ? null : instance_type` conditionals, `dynamic` serverless and asynchronous-inference "
+        "blocks) and a pipeline behind `count = var.enabled ? 1 : 0` whose definition is a `jsonencode` "
+        "interpolating locals; locals computed with `format`, `lookup`, `merge`, `try`, `coalesce`, `join` and "
+        "`substr`; image URIs from `data.aws_caller_identity.current.account_id` and "
+        "`data.aws_region.current.name`; every tenth product a canary endpoint configuration behind a guard that "
+        "is off. A tenth of the resources are instances of a local module called with `for_each` and the aliased "
+        "`aws.west` provider. About one model in ten, and a few endpoint configurations and pipelines, break a "
+        "rule. N counts resource instances after expansion, as `terraform plan` counts them; tests/bench/ proves "
+        "it with mlmarket's scan and, for a small stack, with Terraform's own plan, which equals the generated "
+        "plan.json byte for byte.",
         "",
         _table(
-            ["resources", "plan.json", "main.tf"],
+            ["resources", "plan.json", "Terraform files"],
             [
                 [f"{n:,}", f"{results.plan_bytes[n] / MIB:.2f} MB", f"{results.hcl_bytes[n] / MIB:.2f} MB"]
                 for n in sizes
@@ -619,12 +756,20 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
     for n in sizes:
         native, checkov, floor = (results.get(k, n) for k in ("native_plan", "checkov_plan", "floor"))
         native_hcl, without = results.get("native_hcl", n), results.get("checkov_dir", n)
+        tfparse = results.get("tfparse", n)
         added = [
             _added(without, results.get(key, n))
             for key in ("checkov_dir_mlm", "checkov_dir_mlm_in_process", "checkov_dir_noop")
         ]
         ratio_rows.append(
-            [f"{n:,}", _ratio(checkov, native), _ratio(native, floor), _ratio(without, native_hcl), *added]
+            [
+                f"{n:,}",
+                _ratio(checkov, native),
+                _ratio(native, floor),
+                _ratio(without, native_hcl),
+                _ratio(tfparse, native_hcl),
+                *added,
+            ]
         )
     parts += [
         _table(
@@ -633,12 +778,21 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
                 "checkov plan / native plan",
                 "native plan / floor",
                 "checkov -d / native HCL",
+                "tfparse / native HCL",
                 "mlmarket checks added to checkov -d",
                 "... in-process (no child)",
                 "no-op control added",
             ],
             ratio_rows,
         ),
+        "",
+        "## Time per resource",
+        "",
+        "Wall time divided by the resources, at each size, and what each added resource costs from one size to the "
+        "next (the difference of the times over the difference of the sizes): a linear scan adds the same time "
+        "per resource at every step, while start-up, paid once, makes the per-resource figure fall as stacks grow.",
+        "",
+        _table(*_per_resource_table(results)),
         "",
         "## Growth",
         "",
@@ -669,6 +823,15 @@ def render(results: Results, machine_rows: list[tuple[str, str]]) -> str:
     parts += [f"  - {results.labels[key]}: `{' '.join(argv)}`" for key, argv in results.commands.items()]
     parts += [
         "",
+        f"- tfparse ({results.tfparse_version}) runs from a virtual environment of its own, never installed beside "
+        "mlmarket: its timed command starts Python, imports tfparse, calls `load_from_path(DIR)` and prints how "
+        "many resource instances it returned (the results column), without the `terraform init` that its README "
+        "asks for (the stack's only module is local). It evaluates less than a plan does: where it cannot "
+        "resolve a value it leaves the reference text in place, and its count can fall short of N when it does "
+        "not expand every module instance.",
+        "- The results column: mlmarket's verdicts and the resources they are about (distinct addresses: "
+        "instances, as in a plan); checkov's passed and failed checks and its `resource_count`, which counts "
+        "resource blocks of the source, not their `count`/`for_each` instances; tfparse's resource instances.",
         "- checkov runs with " + ", ".join(f"`{k}={v}`" for k, v in CHECKOV_ENV.items()) + " and `--skip-download`;"
         " nothing touches the network.",
         "- The floor is what any scanner of the plan pays: start the same Python and `json.load` the plan.",
@@ -711,12 +874,18 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
-def benchmark(sizes: list[int], repeat: int, work_dir: Path, progress: Callable[[str], None]) -> Results:
+def benchmark(
+    sizes: list[int], repeat: int, work_dir: Path, tfparse_venv: Path | None, progress: Callable[[str], None]
+) -> Results:
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()[0]
     clock = time.perf_counter()
     tools = find_tools()
-    tools = replace(tools, noop_checks_dir=str(write_noop_checks(work_dir / "noop_checks")))
+    tools = replace(
+        tools,
+        noop_checks_dir=str(write_noop_checks(work_dir / "noop_checks")),
+        tfparse_python=tfparse_python(tfparse_venv or work_dir / "tfparse-venv", progress),
+    )
     stacks: dict[int, Path] = {}
     for n in sizes:
         stacks[n] = generate_stack.write_stack(work_dir / f"stack-{n}", n)
@@ -764,6 +933,7 @@ def benchmark(sizes: list[int], repeat: int, work_dir: Path, progress: Callable[
         started=started,
         elapsed_s=time.perf_counter() - clock,
         load=(load_before, os.getloadavg()[0]),
+        tfparse_version=tfparse_version(tools.tfparse_python),
     )
 
 
@@ -773,7 +943,7 @@ def _shown_argv(command: Command, stack_dir: Path, work_dir: Path) -> list[str]:
     for index, arg in enumerate(command.argv):
         if index == 0:
             shown.append(Path(arg).name)
-        elif arg == FLOOR_CODE:
+        elif arg in (FLOOR_CODE, TFPARSE_CODE):
             shown.append(json.dumps(arg))
         elif arg.startswith(str(stack_dir)):
             shown.append(arg.replace(str(stack_dir), "DIR"))
@@ -795,6 +965,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="repetitions of every command (default 5)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC_PATH.name}")
     parser.add_argument("--work-dir", type=Path, help="where the stacks go (default: a temporary directory)")
+    parser.add_argument(
+        "--tfparse-venv",
+        type=Path,
+        help="virtual environment holding tfparse: used as it is if it has tfparse, else created there "
+        f"with {TFPARSE_REQUIREMENT} (default: a new one in the work directory)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -805,17 +981,28 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.work_dir:
         args.work_dir.mkdir(parents=True, exist_ok=True)
-        results = benchmark(sizes, args.repeat, args.work_dir, progress)
+        results = benchmark(sizes, args.repeat, args.work_dir, args.tfparse_venv, progress)
     else:
         with tempfile.TemporaryDirectory(prefix="mlmarket-bench-") as temporary:
-            results = benchmark(sizes, args.repeat, Path(temporary), progress)
-    document = render(results, machine(results.load))
+            results = benchmark(sizes, args.repeat, Path(temporary), args.tfparse_venv, progress)
+    document = render(results, machine(results.load, results.tfparse_version))
     print(document)
     if not args.no_write:
-        DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
-        DOC_PATH.write_text(document, encoding="utf-8")
+        write_document(DOC_PATH, document)
         print(f"wrote {DOC_PATH.relative_to(REPO_ROOT)}", file=sys.stderr)
     return 0
+
+
+def write_document(path: Path, document: str) -> None:
+    """Write this script's part of the document: everything from AUDIT_MARKER on belongs to bench/audit_org.py
+    and is kept as it is."""
+    kept = ""
+    if path.exists():
+        existing = path.read_text(encoding="utf-8")
+        if (at := existing.find(AUDIT_MARKER)) >= 0:
+            kept = existing[at:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document.rstrip("\n") + "\n\n" + kept if kept else document, encoding="utf-8")
 
 
 if __name__ == "__main__":
