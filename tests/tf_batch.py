@@ -48,6 +48,7 @@ from mlmarket.terraform.values import (
     TupleType,
     Type,
     Value,
+    holds_infinity,
     make_number,
 )
 
@@ -397,8 +398,9 @@ def compare(mine: Value | Exception, theirs: Result | Error) -> str | None:
     if isinstance(theirs, Error):
         if isinstance(mine, Exception):
             return None
-        if theirs.detail == "infinite number" and not mine.is_known and "infinite" in mine.reason:
-            return None  # Terraform has an infinite number (no plan can hold it); mlmarket says unknown
+        if theirs.detail == "infinite number" and (holds_infinity(mine) or (not mine.is_known and "infinite" in
+                                                                             mine.reason)):
+            return None  # Terraform has an infinite number too (no plan can hold it)
         return f"terraform: error {theirs.summary!r} ({theirs.detail[:200]}); mlmarket: {describe(mine)!r}"
     if isinstance(mine, Exception):
         return f"terraform: {theirs.value!r} ({theirs.type}); mlmarket raised {type(mine).__name__}: {mine}"

@@ -18,7 +18,6 @@ from typing import Any
 
 from mlmarket.terraform.evaluator import EvaluationError, Scope, evaluate
 from mlmarket.terraform.functions import CallContext
-from mlmarket.terraform.functions._common import MARKS_SUPPORTED
 from mlmarket.terraform.syntax import parse_expression
 from mlmarket.terraform.values import (
     BOOL,
@@ -32,6 +31,7 @@ from mlmarket.terraform.values import (
     TupleType,
     Value,
     boolean,
+    holds_infinity,
     list_of,
     make_number,
     map_of,
@@ -218,12 +218,12 @@ def describe(value: Value) -> Any:
 class Verdict:
     expression: str
     problem: str | None  # None: agreement
-    marks_only: bool = False  # the only difference is a sensitivity the registry cannot drop without allow_marked
 
 
 def compare(expression: str, mine: Value | Exception, theirs: OracleResult) -> Verdict:
     if theirs.is_error:
-        if isinstance(mine, Exception):
+        if isinstance(mine, Exception) or holds_infinity(mine):
+            # An infinite number is a value to Terraform too, but no plan can hold one.
             return Verdict(expression, None)
         return Verdict(expression, f"terraform: error {theirs.error!r} ({(theirs.error_detail or '')[:300]}); "
                                    f"mlmarket: {describe(mine)!r} of type {mine.type.json()!r}")
@@ -239,11 +239,9 @@ def compare(expression: str, mine: Value | Exception, theirs: OracleResult) -> V
         problems.append(f"known parts: terraform {theirs.value!r}, mlmarket {describe(mine)!r}")
     if mine.type.json() != theirs.type:
         problems.append(f"type: terraform {theirs.type!r}, mlmarket {mine.type.json()!r}")
-    marks_only = False
     if mine.is_sensitive_anywhere != theirs.sensitive:
         problems.append(f"sensitive: terraform {theirs.sensitive}, mlmarket {mine.is_sensitive_anywhere}")
-        marks_only = len(problems) == 1 and not MARKS_SUPPORTED and mine.is_sensitive_anywhere
-    return Verdict(expression, "; ".join(problems) or None, marks_only)
+    return Verdict(expression, "; ".join(problems) or None)
 
 
 def run(
@@ -288,18 +286,6 @@ def oracle_workdir(name: str) -> Path:
     return base / name
 
 
-def report(verdicts: Sequence[Verdict], needs_marks: Sequence[str] = ()) -> tuple[list[str], list[str]]:
-    """(failures, deviations that only the registry's missing allow_marked explains: a result sensitive where
-    Terraform's is not, or the expressions listed in `needs_marks`, which observe such a mark)."""
-    expected = set(needs_marks) if not MARKS_SUPPORTED else set()
-    failures = [
-        f"{v.expression}\n    {v.problem}"
-        for v in verdicts
-        if v.problem and not v.marks_only and v.expression not in expected
-    ]
-    marks = [
-        f"{v.expression}\n    {v.problem}"
-        for v in verdicts
-        if v.problem and (v.marks_only or v.expression in expected)
-    ]
-    return failures, marks
+def report(verdicts: Sequence[Verdict]) -> list[str]:
+    """The disagreements, one text each."""
+    return [f"{v.expression}\n    {v.problem}" for v in verdicts if v.problem]

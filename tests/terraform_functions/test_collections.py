@@ -225,6 +225,6 @@ CASES = list(dict.fromkeys(HAND_WRITTEN + generated()))
 
 def test_collection_functions_agree_with_terraform():
     verdicts = run(CASES, oracle_workdir("collections"))
-    failures, _marks = report(verdicts)
+    failures = report(verdicts)
     assert len(CASES) >= 500
     assert not failures, f"{len(failures)} of {len(CASES)} disagree:\n" + "\n".join(failures[:60])

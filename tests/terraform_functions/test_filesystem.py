@@ -171,7 +171,7 @@ CASES += [Case(text, locals={n: TEMPLATE_LOCALS[n] for n in names}) for text, na
 @pytest.mark.skipif(terraform_binary() is None, reason="terraform is not installed")
 def test_filesystem_functions_agree_with_terraform():
     verdicts = run(CASES, oracle_workdir("filesystem"), setup=setup)
-    failures, _marks = report(verdicts)
+    failures = report(verdicts)
     assert len(CASES) >= 250
     assert not failures, f"{len(failures)} of {len(CASES)} disagree:\n" + "\n".join(failures[:60])
 

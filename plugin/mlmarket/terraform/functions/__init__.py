@@ -6,7 +6,8 @@ declaration lets through: arguments converted to the parameter types, known unle
 non-null unless it allows null. `call` does the rest as cty does:
 - an unknown argument to a parameter that does not allow it makes the result unknown (of the declared return
   type), without calling the implementation;
-- a sensitive argument makes the result sensitive;
+- a sensitive argument makes the result sensitive, unless its parameter allows marks (then the implementation
+  decides, as cty's AllowMarked);
 - a wrong argument (type, null, arity) or an error of the implementation is a `FunctionError`.
 A function mlmarket does not implement gives an unknown value that names it, never a guess.
 The modules of this package register their functions on import (see `_load`).
@@ -25,7 +26,9 @@ from mlmarket.terraform.values import (
     any_sensitive,
     convert,
     merge_refs,
+    refine_not_null,
     unknown,
+    without_marks,
 )
 
 
@@ -35,6 +38,9 @@ class Param:
     type: Type = DYNAMIC
     allow_null: bool = False
     allow_unknown: bool = False
+    # cty's AllowMarked: the implementation sees the argument's sensitive marks and decides which reach the
+    # result; otherwise `call` takes them off (deeply) and marks the whole result.
+    allow_marked: bool = False
 
 
 @dataclass
@@ -123,21 +129,44 @@ def _call(fn: Function, args: list[Value], context: CallContext) -> Value:
     for index, arg in enumerate(args):
         param = params[index] if index < len(params) else fn.variadic
         assert param is not None
-        sensitive = sensitive or arg.is_sensitive_anywhere
+        if not param.allow_marked and arg.is_sensitive_anywhere:
+            sensitive = True
+            arg = without_marks(arg)
+        # HCL converts each argument to its parameter's type first (an unknown one too: its type must convert).
+        try:
+            arg = convert(arg, param.type)
+        except ConversionError as error:
+            raise FunctionError(f"{fn.name}: invalid value for {param.name}: {error}", index) from None
         if arg.is_null and not param.allow_null:
             raise FunctionError(f"{fn.name}: argument {param.name} must not be null", index)
         if not arg.is_known and not param.allow_unknown:
             wait_for_unknown = True
-            converted.append(arg)
-            continue
-        try:
-            converted.append(convert(arg, param.type))
-        except ConversionError as error:
-            raise FunctionError(f"{fn.name}: invalid value for {param.name}: {error}", index) from None
+        converted.append(arg)
     if wait_for_unknown:
-        return unknown(fn.return_type(converted), _unknown_reason(args), merge_refs(args), sensitive)
-    result = fn.implementation(context, converted)
+        result = unknown(fn.return_type(converted), _unknown_reason(args), merge_refs(args), sensitive)
+        return _refined_result(fn, result)
+    try:
+        result = fn.implementation(context, converted)
+    except OverflowError:
+        # An infinite argument where the implementation needs a finite number.
+        raise FunctionError(f"{fn.name}: an infinite number is not supported here") from None
+    result = _refined_result(fn, result)
     return result.with_sensitive(sensitive) if sensitive else result
+
+
+def _refined_result(fn: Function, result: Value) -> Value:
+    """cty's RefineResult: most functions never return null, so an unknown result of theirs is not null."""
+    if result.is_known or fn.name in _RESULT_MAY_BE_NULL:
+        return result
+    return refine_not_null(result)
+
+
+# The functions (Terraform 1.11's, and go-cty's it uses) declared without RefineResult.
+_RESULT_MAY_BE_NULL = frozenset({
+    "can", "element", "ephemeralasnull", "index", "issensitive", "jsondecode", "list", "lookup", "map",
+    "nonsensitive", "one", "sensitive", "strcontains", "templatefile", "templatestring", "timeadd", "tobool",
+    "tolist", "tomap", "tonumber", "toset", "tostring", "try", "type",
+})
 
 
 def _unknown_reason(args: Sequence[Value]) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from mlmarket.terraform.functions import FunctionError, Param
 from mlmarket.terraform.values import (
     DYNAMIC,
     NUMBER,
-    STRING,
     UNKNOWN_PAYLOAD,
     ConversionError,
     ListType,
@@ -25,13 +23,9 @@ from mlmarket.terraform.values import (
     Value,
     can_convert_type,
     convert,
+    unify,
 )
-
-# cty's AllowMarked: the implementation sees the argument with its marks and decides which reach the result.
-# The registry's Param has no such flag yet (see the report of this change); until it has, `call` marks every
-# result whose arguments hold a sensitive value anywhere, and these functions are written for both.
-_PARAM_FIELDS = {f.name for f in dataclasses.fields(Param)}
-MARKS_SUPPORTED = "allow_marked" in _PARAM_FIELDS
+from mlmarket.terraform.values import equals as values_equals
 
 
 def param(
@@ -43,10 +37,10 @@ def param(
     allow_marked: bool = False,
     allow_dynamic: bool = False,
 ) -> Param:
-    extra: dict[str, Any] = {}
-    if MARKS_SUPPORTED:
-        extra["allow_marked"] = allow_marked
-    if "allow_dynamic" in _PARAM_FIELDS:
+    """A parameter; `allow_marked` as cty's AllowMarked (the implementation handles the sensitive marks),
+    `allow_dynamic` as cty's AllowDynamicType."""
+    extra: dict[str, Any] = {"allow_marked": allow_marked}
+    if "allow_dynamic" in {f.name for f in dataclasses.fields(Param)}:
         extra["allow_dynamic"] = allow_dynamic
     made = Param(name, value_type, allow_null, allow_unknown, **extra)
     if allow_dynamic:
@@ -121,55 +115,8 @@ def _conforms(value_type: Type, target: Type) -> bool:
 
 
 def equals(left: Value, right: Value) -> bool | None:
-    """cty's Value.Equals: True, False, or None when unknown."""
-    if not left.is_known and not right.is_known:
-        return None
-    if left.is_known != right.is_known:
-        known, other = (left, right) if left.is_known else (right, left)
-        if known.is_null or has_dynamic(other.type):
-            return None
-        if known.type != other.type:
-            return False
-        return None
-    if left.is_null and right.is_null:
-        return True
-    if left.is_null or right.is_null:
-        return False
-    if has_dynamic(left.type) or has_dynamic(right.type):
-        if not _conforms(left.type, right.type) and not _conforms(right.type, left.type):
-            return False
-        return None
-    if left.type != right.type:
-        return False
-    raw_left, raw_right = left.raw, right.raw
-    value_type = left.type
-    if isinstance(value_type, SetType):
-        if not left.is_wholly_known or not right.is_wholly_known:
-            return None
-        return _set_keys(left) == _set_keys(right)
-    if isinstance(raw_left, tuple):
-        if len(raw_left) != len(raw_right):
-            return False
-        for a, b in zip(raw_left, raw_right, strict=True):
-            eq = equals(a, b)
-            if eq is None:
-                return None
-            if not eq:
-                return False
-        return True
-    if isinstance(raw_left, dict):
-        if raw_left.keys() != raw_right.keys():
-            return False
-        for key in sorted(raw_left):
-            eq = equals(raw_left[key], raw_right[key])
-            if eq is None:
-                return None
-            if not eq:
-                return False
-        return True
-    if isinstance(raw_left, (int, Fraction)) and not isinstance(raw_left, bool):
-        return Fraction(raw_left) == Fraction(raw_right)
-    return raw_left == raw_right
+    """cty's Value.Equals: True, False, or None when unknown (values.equals)."""
+    return values_equals(left, right)
 
 
 def _set_keys(value: Value) -> set[Any]:
@@ -186,57 +133,8 @@ def is_number_type(value_type: Type) -> bool:
 
 
 def cty_unify(types: Sequence[Type]) -> Type | None:
-    """cty's convert.UnifyUnsafe: like values.unify, but a DynamicPseudoType among other types does not make the
-    result dynamic (it converts to any of them), also inside collections, tuples and objects."""
-    distinct = list(dict.fromkeys(types))
-    if not distinct:
-        return None
-    concrete = [t for t in distinct if t != DYNAMIC]
-    if not concrete:
-        return DYNAMIC
-    if len(concrete) < len(distinct) and not any(isinstance(t, PrimitiveType) for t in concrete):
-        return DYNAMIC  # cty's structural unifications give up on a dynamic member; the primitive one does not
-    if len(concrete) == 1:
-        return concrete[0]
-    if all(isinstance(t, PrimitiveType) for t in concrete):
-        return STRING if STRING in concrete else None
-    for kind in (ListType, SetType, MapType):
-        if all(isinstance(t, kind) for t in concrete):
-            element = cty_unify([t.element for t in concrete])  # type: ignore[attr-defined]
-            return kind(element) if element is not None else None
-    if all(isinstance(t, ObjectType) for t in concrete):
-        names = {tuple(name for name, _ in t.attributes) for t in concrete}  # type: ignore[attr-defined]
-        if len(names) == 1:
-            attributes = {}
-            for name in next(iter(names)):
-                unified = cty_unify([t.attribute_types[name] for t in concrete])  # type: ignore[attr-defined]
-                if unified is None:
-                    return None
-                attributes[name] = unified
-            return ObjectType.of(attributes)
-        element = cty_unify([a for t in concrete for _, a in t.attributes])  # type: ignore[attr-defined]
-        return MapType(element) if element is not None else None
-    if all(isinstance(t, TupleType) for t in concrete):
-        lengths = {len(t.elements) for t in concrete}  # type: ignore[attr-defined]
-        if len(lengths) == 1:
-            elements = []
-            for index in range(next(iter(lengths))):
-                unified = cty_unify([t.elements[index] for t in concrete])  # type: ignore[attr-defined]
-                if unified is None:
-                    return None
-                elements.append(unified)
-            return TupleType(tuple(elements))
-        element = cty_unify([e for t in concrete for e in t.elements])  # type: ignore[attr-defined]
-        return ListType(element) if element is not None else None
-    if all(isinstance(t, (MapType, ObjectType)) for t in concrete):
-        element = cty_unify(
-            [t.element if isinstance(t, MapType) else a for t in concrete for a in _member_types(t)]
-        )
-        return MapType(element) if element is not None else None
-    if all(isinstance(t, (ListType, TupleType)) for t in concrete):
-        element = cty_unify([e for t in concrete for e in _member_types(t)])
-        return ListType(element) if element is not None else None
-    return None
+    """cty's convert.UnifyUnsafe (values.unify)."""
+    return unify(list(types))
 
 
 def _member_types(t: Type) -> list[Type]:

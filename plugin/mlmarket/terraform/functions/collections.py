@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from mlmarket.terraform.functions import CallContext, FunctionError
+from mlmarket.terraform.functions import CallContext, FunctionError, numeric
 from mlmarket.terraform.functions._common import (
     convert_to,
     cty_unify,
@@ -39,8 +39,8 @@ from mlmarket.terraform.values import (
     Type,
     Value,
     convert,
+    int64_number,
     list_of,
-    make_number,
     map_of,
     set_of,
 )
@@ -80,21 +80,21 @@ def _length(context: CallContext, args: Sequence[Value]) -> Value:
     if value_type == DYNAMIC:
         return unknown_of(NUMBER, [value], marked)
     if isinstance(value_type, TupleType):
-        return Value(NUMBER, len(value_type.elements), marked)
+        return Value(NUMBER, int64_number(len(value_type.elements)), marked)
     if isinstance(value_type, ObjectType):
-        return Value(NUMBER, len(value_type.attributes), marked)
+        return Value(NUMBER, int64_number(len(value_type.attributes)), marked)
     if value_type == STRING:
         # stdlib.Strlen: a function without AllowMarked, so the mark always reaches the result.
         if not value.is_known:
             return unknown_of(NUMBER, [value], marked)
-        return Value(NUMBER, _grapheme_count(value.raw), marked)
+        return Value(NUMBER, int64_number(_grapheme_count(value.raw)), marked)
     if not value.is_known:
         return unknown_of(NUMBER, [value], marked)
     items = value.elements() if isinstance(value_type, (ListType, SetType)) else tuple(value.attributes().values())
     if isinstance(value_type, SetType) and len(items) != 1 and not value.is_wholly_known:
         # Unknown elements of a set may turn out equal to others and coalesce.
         return unknown_of(NUMBER, [value, *items], marked)
-    return Value(NUMBER, len(items), marked)
+    return Value(NUMBER, int64_number(len(items)), marked)
 
 
 @register("alltrue", [param("list", ListType(BOOL))], returns=BOOL)
@@ -405,7 +405,7 @@ def _index(context: CallContext, args: Sequence[Value]) -> Value:
         if eq is None:
             return unknown_of(NUMBER, [item, wanted])
         if eq:
-            return Value(NUMBER, position)
+            return Value(NUMBER, int64_number(position))
     raise FunctionError("item not found")
 
 
@@ -646,7 +646,7 @@ def _range(context: CallContext, args: Sequence[Value]) -> Value:
                 "use a smaller step"
             )
         values.append(Value(NUMBER, current))
-        current = make_number(Fraction(current) + Fraction(step))
+        current = numeric.add(current, step)
     return _list(NUMBER, values)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from mlmarket.terraform.functions import CallContext, FunctionError, Param, function
-from mlmarket.terraform.values import NUMBER, STRING, Value, unknown
+from mlmarket.terraform.values import NUMBER, STRING, Value, int64_number, unknown
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
@@ -225,7 +225,7 @@ def _timecmp(context: CallContext, args: Sequence[Value]) -> Value:
     a = parse_go_rfc3339(args[0].raw)
     b = parse_go_rfc3339(args[1].raw)
     key_a, key_b = (a.seconds, a.nanos), (b.seconds, b.nanos)
-    return Value(NUMBER, (key_a > key_b) - (key_a < key_b))
+    return Value(NUMBER, int64_number((key_a > key_b) - (key_a < key_b)))
 
 
 @function("formatdate", [Param("format", STRING), _ts("time")], returns=STRING)

@@ -433,7 +433,7 @@ def _resolve_scalar(tag: str, source: str, plain: bool) -> Any:
             raise FunctionError("floating point NaN is not supported")
         if hint == ".":
             parsed = parse_number(source)
-            if parsed is not None:
+            if parsed is not None and not re.search(r"[^0-9.eE+-]", source):
                 return Value(NUMBER, parsed)
         elif hint in ("D", "S"):
             if tag in ("", _TAG + "timestamp"):

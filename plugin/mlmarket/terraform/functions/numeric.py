@@ -1,20 +1,20 @@
 """Numeric functions (go-cty's stdlib and Terraform's funcs) and the arithmetic of HCL's operators.
 
-Numbers are cty's: 512-bit binary floating point (values.make_number rounds every result). log and pow compute
-in float64 as Go's math package does. cty's numbers can be infinite; mlmarket's cannot, so a result that would
-be infinite is an error here (Terraform cannot write such a value to a plan either).
+Numbers are cty's big.Float values (see values.py): a precision per number, signed zeros and infinities. log
+and pow compute in float64 as Go's math package does, and their results keep float64's 53 bits; an infinity
+is a value like any other until it reaches a plan (Terraform cannot write it there).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
 from mlmarket.terraform.functions import CallContext, FunctionError, Param, function
 from mlmarket.terraform.values import (
     DYNAMIC,
+    INT64_BITS,
     NUMBER,
     STRING,
     ConversionError,
@@ -26,91 +26,137 @@ from mlmarket.terraform.values import (
     TupleType,
     Type,
     Value,
+    binary_number,
     convert,
+    float64_number,
+    int64_number,
+    is_infinite,
+    is_negative_zero,
     make_number,
+    precision_of,
     unknown_from,
 )
 
 _N = Param("num", NUMBER)
 
 
-def _number(value: Number | float) -> Value:
-    if isinstance(value, float):
-        if math.isnan(value):
-            raise FunctionError("the result is not a number (NaN)")
-        if math.isinf(value):
-            raise FunctionError("the result is infinite, which mlmarket cannot represent")
-        return Value(NUMBER, make_number(Decimal(float_shortest(value))))
-    return Value(NUMBER, make_number(value))
-
-
-def float_shortest(value: float) -> str:
-    """The decimal Terraform prints for a float64 result (cty.NumberFloatVal keeps 53 bits, and big.Float's
-    shortest form uses a symmetric half-ulp interval even at a power of two: pow(2, 64) prints
-    18446744073709550000). mlmarket holds that decimal, so the value prints and converts as Terraform's does."""
-    if value == 0:
-        return "0"
-    exact = Fraction(value)
-    mantissa, exponent = math.frexp(abs(value))
-    mantissa_int = int(mantissa * 2**53)
-    half_ulp = Fraction(2) ** (exponent - 53 - 1)
-    inclusive = mantissa_int % 2 == 0
-    magnitude = abs(exact)
-    for digits in range(1, 18):
-        context = Context(prec=digits, rounding=ROUND_HALF_EVEN)
-        candidate = context.divide(Decimal(magnitude.numerator), Decimal(magnitude.denominator))
-        distance = abs(Fraction(candidate) - magnitude)
-        if distance < half_ulp or (inclusive and distance == half_ulp):
-            text = format(candidate, "f")
-            return ("-" if value < 0 else "") + text
-    return repr(value)
+def _float64_result(value: float) -> Value:
+    """cty.NumberFloatVal of a Go float64 result, which panics on NaN (Terraform reports the panic)."""
+    if math.isnan(value):
+        raise FunctionError("the result is not a number (NaN)")
+    return Value(NUMBER, float64_number(value))
 
 
 # --- operators (for the evaluator) ----------------------------------------------------------------------------
+# big.Float's arithmetic, as cty's operator functions use it: a sum or quotient is rounded to the larger
+# precision of its operands, a product to 512 bits (keeping the operands' precision when that is larger),
+# zeros keep IEEE signs, a division by zero is infinite, and the operations without a value (opposing
+# infinities, zero by infinity) are the errors cty's functions report.
 
 
 def add(x: Number, y: Number) -> Number:
-    return make_number(Fraction(x) + Fraction(y))
+    if is_infinite(x) or is_infinite(y):
+        if is_infinite(x) and is_infinite(y) and x != y:
+            raise FunctionError("can't compute sum of opposing infinities")
+        return x if is_infinite(x) else y
+    return _add_finite(x, y)
 
 
 def subtract(x: Number, y: Number) -> Number:
-    return make_number(Fraction(x) - Fraction(y))
+    if is_infinite(x) and is_infinite(y) and x == y:
+        raise FunctionError("can't subtract infinity from itself")
+    return add(x, negate(y))
 
 
-def multiply(x: Number, y: Number) -> Number:
-    return make_number(Fraction(x) * Fraction(y))
+def _add_finite(x: Number, y: Number) -> Number:
+    precision = max(precision_of(x), precision_of(y))
+    if x == 0 and y == 0:
+        return binary_number(0, precision, negative_zero=is_negative_zero(x) and is_negative_zero(y))
+    return binary_number(Fraction(x) + Fraction(y), precision)
 
 
 def negate(x: Number) -> Number:
-    return make_number(-Fraction(x))
+    if is_infinite(x):
+        return -x
+    if x == 0:
+        return binary_number(0, precision_of(x), negative_zero=not is_negative_zero(x))
+    return binary_number(-Fraction(x), precision_of(x))
+
+
+def multiply(x: Number, y: Number) -> Number:
+    negative = _is_negative(x) != _is_negative(y)
+    if is_infinite(x) or is_infinite(y):
+        if x == 0 or y == 0:
+            raise FunctionError("can't multiply zero by infinity")
+        return -math.inf if negative else math.inf
+    precision = max(precision_of(x), precision_of(y))
+    if x == 0 or y == 0:
+        return binary_number(0, precision, negative_zero=negative)
+    product = make_number(Fraction(x) * Fraction(y))
+    return binary_number(product, max(precision, _minimum_precision(product)))
 
 
 def divide(x: Number, y: Number) -> Number:
-    """`x / y`: Terraform refuses a division by zero."""
-    if y == 0:
-        raise FunctionError("can't divide by zero")
-    return make_number(Fraction(x) / Fraction(y))
+    """`x / y`: a division by zero is infinite; zero by zero or infinity by infinity has no value."""
+    negative = _is_negative(x) != _is_negative(y)
+    if (x == 0 and y == 0) or (is_infinite(x) and is_infinite(y)):
+        raise FunctionError("can't divide zero by zero or infinity by infinity")
+    if is_infinite(x) or y == 0:
+        return -math.inf if negative else math.inf
+    precision = max(precision_of(x), precision_of(y))
+    if is_infinite(y) or x == 0:
+        return binary_number(0, precision, negative_zero=negative)
+    return binary_number(Fraction(x) / Fraction(y), precision)
 
 
 def modulo(x: Number, y: Number) -> Number:
-    """`x % y` as cty computes it: x - y * trunc(x / y), so the result has the sign of x (-7 % 3 is -1);
-    x % 0 is x."""
+    """`x % y` as cty computes it: x - y * trunc(x / y) at x's precision, so the result has the sign of x
+    (-7 % 3 is -1); x % 0 is x. cty has no answer with an infinity: zero times infinity (x % inf), or a panic
+    on the whole part of an infinite quotient (inf % y)."""
+    if is_infinite(x) or is_infinite(y):
+        raise FunctionError("can't use modulo with zero and infinity")
     if y == 0:
         return x
-    quotient = make_number(Fraction(x) / Fraction(y))
-    truncated = int(quotient)
-    return make_number(Fraction(x) - make_number(Fraction(y) * truncated))
+    precision = precision_of(x)
+    whole = int(Fraction(divide(x, y)))
+    if whole == 0:
+        product = binary_number(0, precision, negative_zero=_is_negative(y))
+    else:
+        product = binary_number(Fraction(y) * binary_number(whole, precision), precision)
+    if x == 0 and product == 0:
+        return binary_number(0, precision, negative_zero=is_negative_zero(x) and not is_negative_zero(product))
+    return binary_number(Fraction(x) - Fraction(product), precision)
+
+
+def _is_negative(value: Number) -> bool:
+    return value < 0 or is_negative_zero(value)
+
+
+def _minimum_precision(value: Number) -> int:
+    """big.Float's MinPrec: the bits of the mantissa without its trailing zeros."""
+    if value == 0:
+        return 0
+    fraction = abs(Fraction(value))
+    numerator, denominator = fraction.numerator, fraction.denominator
+    if denominator == 1:
+        return numerator.bit_length() - ((numerator & -numerator).bit_length() - 1)
+    return numerator.bit_length()  # an odd numerator over a power of two
 
 
 # --- functions ------------------------------------------------------------------------------------------------
 
 
 def _go_float(value: Value) -> float:
-    """gocty.FromCtyValue(number, &float64): the nearest float64."""
+    """gocty.FromCtyValue(number, &float64): the nearest float64 (big.Float.Float64, signed zero kept)."""
+    raw = value.raw
+    if is_infinite(raw):
+        return raw
+    if raw == 0:
+        return -0.0 if is_negative_zero(raw) else 0.0
     try:
-        return float(Fraction(value.raw))
+        return float(Fraction(raw))
     except OverflowError:
-        return math.inf if value.raw > 0 else -math.inf
+        return math.inf if raw > 0 else -math.inf
 
 
 def _go_int(value: Value) -> int:
@@ -122,23 +168,33 @@ def _go_int(value: Value) -> int:
 
 @function("abs", [_N], returns=NUMBER)
 def _abs(context: CallContext, args: Sequence[Value]) -> Value:
-    return Value(NUMBER, abs(args[0].raw))
+    raw = args[0].raw
+    if is_infinite(raw):
+        return Value(NUMBER, abs(raw))
+    return Value(NUMBER, binary_number(abs(Fraction(raw)), precision_of(raw)))
 
 
 @function("ceil", [_N], returns=NUMBER)
 def _ceil(context: CallContext, args: Sequence[Value]) -> Value:
-    return Value(NUMBER, make_number(math.ceil(Fraction(args[0].raw))))
+    # The whole number is rounded to the argument's precision (big.Float.SetInt on a copy of it).
+    raw = args[0].raw
+    if is_infinite(raw):
+        return Value(NUMBER, raw)
+    return Value(NUMBER, binary_number(math.ceil(Fraction(raw)), precision_of(raw)))
 
 
 @function("floor", [_N], returns=NUMBER)
 def _floor(context: CallContext, args: Sequence[Value]) -> Value:
-    return Value(NUMBER, make_number(math.floor(Fraction(args[0].raw))))
+    raw = args[0].raw
+    if is_infinite(raw):
+        return Value(NUMBER, raw)
+    return Value(NUMBER, binary_number(math.floor(Fraction(raw)), precision_of(raw)))
 
 
 @function("signum", [_N], returns=NUMBER)
 def _signum(context: CallContext, args: Sequence[Value]) -> Value:
     number = _go_int(args[0])
-    return Value(NUMBER, (number > 0) - (number < 0))
+    return Value(NUMBER, int64_number((number > 0) - (number < 0)))
 
 
 _LN2_HI = 6.93147180369123816490e-01
@@ -181,7 +237,7 @@ def _log(context: CallContext, args: Sequence[Value]) -> Value:
         result = math.nan
     else:
         result = numerator / denominator
-    return _number(result)
+    return _float64_result(result)
 
 
 def _is_odd_int(y: float) -> bool:
@@ -254,29 +310,30 @@ def _go_pow(x: float, y: float) -> float:
 
 @function("pow", [_N, Param("power", NUMBER)], returns=NUMBER)
 def _pow(context: CallContext, args: Sequence[Value]) -> Value:
-    return _number(_go_pow(_go_float(args[0]), _go_float(args[1])))
+    return _float64_result(_go_pow(_go_float(args[0]), _go_float(args[1])))
 
 
 @function("max", variadic=Param("numbers", NUMBER), returns=NUMBER)
 def _max(context: CallContext, args: Sequence[Value]) -> Value:
     if not args:
         raise FunctionError("must pass at least one number")
-    best = args[0]
-    for value in args[1:]:
-        if value.raw > best.raw:
-            best = value
-    return Value(NUMBER, best.raw)
+    # cty starts from -Inf and keeps the first of equal numbers (max(-0, 0) is -0).
+    best: Number = -math.inf
+    for value in args:
+        if value.raw > best:
+            best = value.raw
+    return Value(NUMBER, best)
 
 
 @function("min", variadic=Param("numbers", NUMBER), returns=NUMBER)
 def _min(context: CallContext, args: Sequence[Value]) -> Value:
     if not args:
         raise FunctionError("must pass at least one number")
-    best = args[0]
-    for value in args[1:]:
-        if value.raw < best.raw:
-            best = value
-    return Value(NUMBER, best.raw)
+    best: Number = math.inf
+    for value in args:
+        if value.raw < best:
+            best = value.raw
+    return Value(NUMBER, best)
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -323,7 +380,8 @@ def _parseint(context: CallContext, args: Sequence[Value]) -> Value:
     parsed = _parse_go_int(args[0].raw, base)
     if parsed is None:
         raise FunctionError(f"cannot parse {args[0].raw!r} as a base {base} integer", 0)
-    return Value(NUMBER, make_number(parsed))
+    # big.Float.SetInt: as many bits as the integer has, at least 64.
+    return Value(NUMBER, binary_number(parsed, max(abs(parsed).bit_length(), INT64_BITS)))
 
 
 @function("sum", [Param("list", DYNAMIC)], returns=NUMBER)
@@ -346,7 +404,7 @@ def _sum(context: CallContext, args: Sequence[Value]) -> Value:
             number = convert(item, NUMBER)
         except ConversionError:
             raise FunctionError(f"invalid argument: element {index} is not a number") from None
-        total = number.raw if total is None else make_number(Fraction(total) + Fraction(number.raw))
+        total = number.raw if total is None else add(total, number.raw)
     return Value(NUMBER, total)
 
 
