@@ -11,6 +11,8 @@ import sys
 import jsonschema
 import pytest
 
+from mlmarket.baseline import fingerprint
+
 from support import EXAMPLES, REPO, run_cli
 
 SERVERLESS = EXAMPLES / "serverless_endpoint"
@@ -71,6 +73,13 @@ def test_json_result_fields_are_those_of_design_md():
             "file": "terraform_examples/serverless_endpoint/plan.json",
             "line": None,
             "resource_type": "aws_sagemaker_endpoint_configuration",
+            # a finding's identity across runs (the baseline's and --new-since's): rule, stack, address, verdict
+            "fingerprint": fingerprint(
+                "CKV_MLM_009",
+                "terraform_examples/serverless_endpoint/plan.json",
+                "aws_sagemaker_endpoint_configuration.serverless",
+                "FAILED",
+            ),
         }
     ]
 

@@ -9,10 +9,14 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mlmarket import __version__
 from mlmarket.audit.cli_command import add_audit_parser, run_audit_command
+
+if TYPE_CHECKING:
+    from mlmarket.baseline import Comparison, Request
+    from mlmarket.engine import Result
 
 FORMATS = ("cli", "json", "sarif", "junit", "markdown")
 
@@ -29,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlmarket {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    scan = commands.add_parser("scan", help="scan Terraform directories or `terraform show -json` plans")
+    scan = commands.add_parser(
+        "scan", help="scan Terraform directories, `terraform show -json` plans or SageMaker API request files"
+    )
     scan.add_argument("paths", nargs="+", metavar="PATH")
     scan.add_argument("--format", "-o", action="append", choices=FORMATS, dest="formats", metavar="FORMAT",
                       help=f"report format, repeatable: {', '.join(FORMATS)} (default: cli)")
@@ -52,11 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
                       type=lambda name: ("workspace", name),
                       help="terraform.workspace for Terraform directories (default: TF_WORKSPACE, else the "
                            "workspace `terraform workspace select` chose, else default)")
+    scan.add_argument("--request", metavar="OPERATION",
+                      help="the PATHs are requests of this SageMaker create operation (CreateModelPackage, ...), "
+                           "as `aws sagemaker ... --cli-input-json` takes them (default: from a file name ending "
+                           "`.<Operation>.json`)")
+    scan.add_argument("--region",
+                      help="for request files: the region they are sent to (default: AWS_REGION, AWS_DEFAULT_REGION, "
+                           "else the publishing region)")
     scan.add_argument("--source-dir", metavar="DIR",
                       help="for plans: the Terraform source, for its skip comments and file:line locations")
     scan.add_argument("--strict", action="store_true", help="UNKNOWN results fail the scan")
     scan.add_argument("--soft-fail", action="store_true", help="exit 0 even when rules fail (input errors still 2)")
     scan.add_argument("--quiet", "-q", action="store_true", help="cli format: show only failed and unknown results")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="findings this baseline holds are reported SUPPRESSED, never failures (default: the "
+                           "configuration's `baseline`)")
+    scan.add_argument("--create-baseline", nargs="?", const="", metavar="FILE",
+                      help="write the failed and unknown findings to a baseline, then apply it (default: the "
+                           "configuration's `baseline`, else .mlmarket.baseline.json beside the configuration file)")
+    scan.add_argument("--prune-baseline", action="store_true",
+                      help="remove the baselined findings that are fixed from the baseline file")
+    scan.add_argument("--new-since", metavar="REPORT",
+                      help="mark each finding new or existing against the base branch's `--format json` report")
+    scan.add_argument("--fail-on", choices=("any", "new"), default="any",
+                      help="which findings fail the scan: any (default) or only new ones (needs --new-since)")
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule_id", metavar="RULE_ID")
@@ -174,6 +199,7 @@ def _internal_error(error: Exception) -> int:
 def _scan(args: argparse.Namespace) -> int:
     import re
 
+    from mlmarket.baseline import NEW, compare
     from mlmarket.errors import InputError
     from mlmarket.model import Verdict
     from mlmarket.reports.output import OutputError, pair_outputs, refuse_inputs, refuse_results_files, write_reports
@@ -190,29 +216,93 @@ def _scan(args: argparse.Namespace) -> int:
         return _usage_error(str(error))
     try:
         rules = select_rules(_id_patterns(args.check), _id_patterns(args.skip_check))
-    except ValueError as error:
+        _check_request_options(args)
+        comparing = _baseline_request(args, outputs)
+    except InputError as error:
+        return _usage_error(error.one_line())
+    except ValueError as error:  # OutputError too
         return _usage_error(str(error))
     overrides = Settings(seller_account=args.seller_account, publishing_region=args.publishing_region)
     unread_modules: list[str] = []
     try:
         with _cyclic_gc_paused():
             results = scan_paths(
-                args.paths, overrides, args.config, rules, args.source_dir, unread_modules, args.variables
+                args.paths, overrides, args.config, rules, args.source_dir, unread_modules, args.variables,
+                request=args.request, region=args.region,
             )
     except InputError as error:
         return _usage_error(error.one_line())
     try:
         refuse_results_files(outputs, results)
-        write_reports(results, outputs, quiet=args.quiet)
+        comparison = compare(comparing, results, (rule.metadata.id for rule in rules))
+        write_reports(results, outputs, quiet=args.quiet, comparison=comparison)
+    except InputError as error:
+        return _usage_error(error.one_line())
     except OutputError as error:
         return _usage_error(str(error))
     _warn_unread_modules(unread_modules, args.strict)
+    _tell_baseline_written(comparing, comparison, results)
     failing = {Verdict.FAILED, Verdict.UNKNOWN} if args.strict else {Verdict.FAILED}
     if args.soft_fail:
         return EXIT_OK
     if args.strict and unread_modules:
         return EXIT_FAILED
-    return EXIT_FAILED if any(r.verdict in failing for r in results) else EXIT_OK
+    # A finding the baseline accepts never fails the scan, UNKNOWN under --strict included.
+    counted = [r for r in results if r.verdict in failing and not r.suppressed]
+    if args.fail_on == "new":
+        counted = [r for r in counted if r.since_base == NEW]
+    return EXIT_FAILED if counted else EXIT_OK
+
+
+def _check_request_options(args: argparse.Namespace) -> None:
+    """`--request` names a supported operation; `--region` is given only with request files (Terraform sets its
+    regions in its providers, so there it would be ignored without a word)."""
+    from mlmarket.readers.api_request import check_operation, request_operation
+
+    if args.request is not None:
+        check_operation(args.request)
+    if args.region is not None and not any(request_operation(path, args.request) for path in args.paths):
+        raise ValueError(
+            "--region applies to SageMaker API request files only; Terraform sets regions in its providers"
+        )
+
+
+def _baseline_request(args: argparse.Namespace, outputs: list[tuple[str, str]]) -> Request:
+    """The baseline options, their files read now (a bad one fails before the scan); the baseline file and the
+    base report are inputs no report may overwrite, and the baseline to create is neither an input nor a report."""
+    from mlmarket.baseline import request
+    from mlmarket.reports.output import refuse_inputs, refuse_output_to
+
+    if args.fail_on == "new" and args.new_since is None:
+        raise ValueError("--fail-on new needs --new-since REPORT (the base branch's --format json report)")
+    comparing = request(
+        args.config,
+        args.paths[0],
+        baseline=args.baseline,
+        create=args.create_baseline,
+        prune=args.prune_baseline,
+        new_since=args.new_since,
+    )
+    refuse_inputs(outputs, [f for f in (comparing.baseline_file, comparing.new_since) if f], [])
+    if comparing.create_file is not None:
+        refuse_output_to(outputs, comparing.create_file, "--create-baseline")
+        files, folders = _scan_inputs(args)
+        files += [comparing.new_since] if comparing.new_since else []
+        refuse_inputs([("baseline", comparing.create_file)], files, folders, option="--create-baseline")
+    return comparing
+
+
+def _tell_baseline_written(comparing: Request, comparison: Comparison, results: list[Result]) -> None:
+    from mlmarket.errors import printable
+
+    with contextlib.suppress(OSError, ValueError):  # nowhere to say it (closed stderr): the files are written
+        if comparing.create_file is not None:
+            count = len({r.fingerprint for r in results if r.fingerprint is not None})
+            print(f"mlmarket: wrote {count} finding(s) to the baseline {printable(comparing.create_file)}",
+                  file=sys.stderr)
+        elif comparing.prune and comparison.fixed:
+            print(f"mlmarket: removed {len(comparison.fixed)} fixed finding(s) from the baseline "
+                  f"{printable(str(comparison.baseline))}", file=sys.stderr)
 
 
 def _scan_inputs(args: argparse.Namespace) -> tuple[list[str], list[str]]:

@@ -26,6 +26,15 @@ class Result:
     # What was scanned: the root module's directory, the plan file, or the audited account. Two stacks may hold
     # the same address (prod and dev calling one module); with this their results stay apart.
     stack: str = ""
+    # Set after the engine by mlmarket.baseline, on findings (FAILED, UNKNOWN) only: their identity across runs,
+    # whether the baseline accepts them (reported as SUPPRESSED, never a failure), and "new" or "existing"
+    # against the base branch's report (--new-since).
+    fingerprint: str | None = None
+    suppressed: bool = False
+    since_base: str | None = None
+    # Set after the engine by the audit (mlmarket.audit.judge): the audited account and the resource's region.
+    account: str | None = None
+    region: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -10,6 +10,7 @@ from mlmarket import settings as settings_module
 from mlmarket.engine import Result, evaluate
 from mlmarket.model import Resource, Stack, strip_instance_keys
 from mlmarket.readers import read_path
+from mlmarket.readers.api_request import request_operation
 from mlmarket.rules import all_rules
 from mlmarket.rules.base import Rule
 from mlmarket.settings import Settings
@@ -23,12 +24,23 @@ def scan_path(
     source_dir: str | None = None,
     unread_modules: list[str] | None = None,
     variables: Sequence[tuple[str, str]] = (),
+    *,
+    request: str | None = None,
+    region: str | None = None,
 ) -> list[Result]:
     """Results of every rule on every stack under `path`; module calls that could not be read (registry, git)
-    are added to `unread_modules`, as `<stack>: module.x (source "...")`."""
+    are added to `unread_modules`, as `<stack>: module.x (source "...")`. A SageMaker API request file (named
+    `*.<Operation>.json`, or any file with `request` = the operation) is judged as the request it holds, sent to
+    `region` (else AWS_REGION, AWS_DEFAULT_REGION, the publishing region)."""
     resolved = settings_module.resolve(path, overrides, config_path)
     chosen = all_rules() if rules is None else rules
     settings_module.warn_if_nothing_checked(resolved, (rule.metadata.id for rule in chosen))
+    operation = request_operation(path, request)
+    if operation is not None:
+        from mlmarket.readers.api_request import read_request, request_region
+
+        stack = read_request(path, operation, request_region(region, resolved.publishing_region))
+        return _with_severity(judge_request(stack, operation, resolved, chosen), resolved)
     sources = _source_index(source_dir) if source_dir and not os.path.isdir(path) else {}
     results: list[Result] = []
     for stack in read_path(path, variables):
@@ -37,9 +49,28 @@ def scan_path(
         _enrich_from_source(stack, sources)
         settings_module.apply(stack, resolved)
         results.extend(evaluate(stack, chosen, resolved.skips))
+    return _with_severity(results, resolved)
+
+
+def _with_severity(results: list[Result], resolved: Settings) -> list[Result]:
     if not resolved.severity:
         return results
     return [replace(r, severity=resolved.severity.get(r.rule_id, r.severity)) for r in results]
+
+
+def judge_request(stack: Stack, operation: str, resolved: Settings, rules: Sequence[Rule]) -> list[Result]:
+    """The rules' results on the stack of one SageMaker API request (a file, or a call the guard sees), their
+    messages in the request's words and their resource type the operation (what the user wrote, not the
+    resource type of the rules' model)."""
+    from mlmarket.readers.api_request import ApiWording
+
+    settings_module.apply(stack, resolved)
+    results = evaluate(stack, rules, resolved.skips)
+    wordings = {resource.address: ApiWording(operation, resource.name) for resource in stack.resources}
+    for result in results:
+        result.message = wordings[result.address].say(result.message)
+        result.resource_type = operation
+    return results
 
 
 def scan_paths(
@@ -50,10 +81,18 @@ def scan_paths(
     source_dir: str | None = None,
     unread_modules: list[str] | None = None,
     variables: Sequence[tuple[str, str]] = (),
+    *,
+    request: str | None = None,
+    region: str | None = None,
 ) -> list[Result]:
     results: list[Result] = []
     for path in paths:
-        results.extend(scan_path(path, overrides, config_path, rules, source_dir, unread_modules, variables))
+        results.extend(
+            scan_path(
+                path, overrides, config_path, rules, source_dir, unread_modules, variables,
+                request=request, region=region,
+            )
+        )
     return results
 
 

@@ -43,6 +43,8 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     image_size_budget_gib: float | None = None
     config_path: str | None = None
+    # The configuration's `baseline`, as a path from the working directory (the file names it from its own).
+    baseline: str | None = None
 
 
 # Warnings are said once per process per message: a scan of several paths, and the checkov plugin (which resolves
@@ -241,6 +243,7 @@ def load_config(path: str) -> Settings:
         severity=dict(data.get("severity", {})),
         image_size_budget_gib=data.get("image_size_budget_gib"),
         config_path=path,
+        baseline=os.path.join(os.path.dirname(path), data["baseline"]) if "baseline" in data else None,
     )
 
 
@@ -305,6 +308,7 @@ def plainly_valid(data: Any) -> bool:
             and math.isfinite(v)
             and 0 < v <= MAX_IMAGE_SIZE_BUDGET_GIB
         ),
+        "baseline": lambda v: isinstance(v, str) and v != "",
     }
     return isinstance(data, dict) and all(key in checks and checks[key](value) for key, value in data.items())
 

@@ -126,6 +126,9 @@ def test_results_carry_arns_and_exact_messages(full_audit):
         "file": None,
         "line": None,
         "resource_type": "aws_sagemaker_model",
+        # Every audit result says where it was read.
+        "account": ACCOUNT,
+        "region": "us-east-1",
     }
     over_budget = account.images[(USE1, "pass-model", "over-budget")]
     assert by_key[("CKV_MLM_018", over_budget)]["message"] == (

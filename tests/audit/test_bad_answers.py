@@ -241,10 +241,11 @@ def test_a_listing_that_never_ends_is_an_unreadable_read(audit, fake_aws, monkey
 
 
 def test_paging_follows_botocore_paginators():
-    """PAGING names the tokens and the page size key that botocore's paginator model gives every listing read."""
+    """PAGING names the tokens and the page size key that botocore's paginator model gives every listing read,
+    and the largest page size its service model allows."""
     session = botocore.session.get_session()
     listings = {("sagemaker", spec.list_operation) for spec in fetch.SAGEMAKER_READS}
-    listings |= {("ecr", "DescribeRepositories"), ("ecr", "DescribeImages")}
+    listings |= {("ecr", "DescribeRepositories"), ("ecr", "DescribeImages"), ("organizations", "ListAccounts")}
     for service, operation in sorted(listings):
         model = session.get_paginator_model(service).get_paginator(operation)
         paging = fetch.PAGING[service]
@@ -253,6 +254,8 @@ def test_paging_follows_botocore_paginators():
             paging.output_token,
             paging.limit_key,
         )
+        limit = session.get_service_model(service).operation_model(operation).input_shape.members[paging.limit_key]
+        assert limit.metadata["max"] == paging.page_size
 
 
 def test_the_shape_check_accepts_what_the_json_protocols_may_send():

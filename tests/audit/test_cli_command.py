@@ -23,35 +23,11 @@ from mlmarket.audit.cli_command import (
 from mlmarket.engine import Result
 from mlmarket.model import Verdict
 
-NO_AWS_CONFIGURATION = {
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mlmarket")
     add_audit_parser(parser.add_subparsers(dest="command"))
     return parser.parse_args(["audit", *argv])
-
-
-@pytest.fixture
-def no_aws(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for key in (
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in NO_AWS_CONFIGURATION.items():
-        monkeypatch.setenv(key, value)
 
 
 @pytest.mark.parametrize(

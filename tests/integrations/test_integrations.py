@@ -71,7 +71,9 @@ def action_scan_script() -> tuple[str, dict[str, str]]:
 def test_action_declares_the_documented_inputs():
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"paths", "format", "output-file", "seller-account", "strict"}
+    assert set(action["inputs"]) == {
+        "paths", "format", "output-file", "seller-account", "strict", "new-since", "fail-on"
+    }
     assert action["inputs"]["format"]["default"] == "sarif"
 
 
@@ -83,6 +85,8 @@ def test_action_scan_step_writes_sarif_and_fails_on_findings(tmp_path):
         "MLMARKET_OUTPUT_FILE",
         "MLMARKET_SELLER",
         "MLMARKET_STRICT",
+        "MLMARKET_NEW_SINCE",
+        "MLMARKET_FAIL_ON",
     }
     outputs = tmp_path / "github_output"
     report = tmp_path / "mlmarket.sarif"

@@ -1,15 +1,21 @@
 """Reads a live AWS account for the audit: the one module of mlmarket that talks to AWS (boto3, botocore).
 
 Read-only by construction: every client carries a botocore `before-call` hook that refuses, before anything is
-sent, any operation not on `operations.ALLOWED_OPERATIONS`. Clients retry in botocore's `adaptive` mode (client-side
-rate limiting on throttling, backoff on 5xx). One bounded thread pool reads every (region, service) pair; a read
-that still fails after the retries is recorded as unreadable and the audit goes on with the rest.
+sent, any operation not on the allowlist of its credentials (`operations.ALLOWED_OPERATIONS` for an audited
+account, `operations.MANAGEMENT_OPERATIONS` for an organization's management account). Clients retry in
+botocore's `adaptive` mode (client-side rate limiting on throttling, backoff on 5xx). One bounded thread pool
+reads every (region, service) pair; a read that still fails after the retries is recorded as unreadable and the
+audit goes on with the rest.
 
 Fail closed on bad answers: every call goes through `Reads`, which turns any failure of that call into an
 unreadable read naming the operation, and a `before-parse` hook refuses, before botocore's parser can turn it into
 an empty answer, a success response whose body does not fit the operation's output shape (not JSON, not an
 object, a member of the wrong type, XML with another root element). Listings are paged by `Reads.pages`, which
 stops at MAX_PAGES pages and on a page token it has seen before.
+
+An organization audit (`mlmarket.audit.organization` schedules it) uses the pieces here: `read_organization`
+lists the active accounts with the management credentials, `assume_audit_role` gets each member account's
+temporary credentials, and `region_jobs`/`bucket_job` are the reads of one account, the same as `collect` runs.
 """
 
 from __future__ import annotations
@@ -33,7 +39,13 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 
 from mlmarket import __version__
 from mlmarket.audit import AuditSetupError, Progress, Unreadable
-from mlmarket.audit.operations import is_allowed
+from mlmarket.audit.operations import (
+    ALLOWED_OPERATIONS,
+    MANAGEMENT_OPERATIONS,
+    ORGANIZATION_POLICY_PATH,
+    Allowlist,
+    is_allowed,
+)
 from mlmarket.readers.sagemaker_api import (
     ALGORITHM,
     ECR_IMAGE,
@@ -106,6 +118,7 @@ class Paging:
 PAGING = {
     "sagemaker": Paging("NextToken", "NextToken", "MaxResults", 100),
     "ecr": Paging("nextToken", "nextToken", "maxResults", 1000),
+    "organizations": Paging("NextToken", "NextToken", "MaxResults", 20),
 }
 
 
@@ -127,13 +140,14 @@ class Snapshot:
 class OperationGuard:
     """The `before-call` hook: refuses any operation not on the allowlist, and notes those it lets through."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowlist: Allowlist = ALLOWED_OPERATIONS) -> None:
+        self.allowlist = allowlist
         self._called: set[str] = set()
         self._lock = threading.Lock()
 
     def __call__(self, model: Any, **_: Any) -> None:
         service = model.service_model.service_name
-        if not is_allowed(service, model.name):
+        if not is_allowed(service, model.name, self.allowlist):
             raise OperationNotAllowed(f"{service}:{model.name} is not on mlmarket's read-only allowlist")
         with self._lock:
             self._called.add(f"{service}:{model.name}")
@@ -145,15 +159,29 @@ class OperationGuard:
 
 
 class ClientFactory:
-    """Guarded clients, one per (service, region), made in the calling thread (a boto3 session is not
-    thread-safe; its clients are)."""
+    """Guarded clients, one per (service, region).
+
+    A boto3 session is not thread-safe (its clients are): clients are made under `session_lock`, which every
+    factory sharing one session must share. An organization audit makes one factory per member account, with
+    that account's temporary `credentials`, on one session: the service models are loaded once, not once per
+    thread or account."""
 
     def __init__(
-        self, session: boto3.session.Session, endpoint_url: str | None, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+        self,
+        session: boto3.session.Session,
+        endpoint_url: str | None,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        *,
+        guard: OperationGuard | None = None,
+        credentials: dict[str, str] | None = None,
+        session_lock: threading.Lock | None = None,
     ) -> None:
         self.session = session
         self.endpoint_url = endpoint_url
-        self.guard = OperationGuard()
+        self.max_attempts = max_attempts
+        self.guard = guard or OperationGuard()
+        self.session_lock = session_lock or threading.Lock()
+        self._credentials = credentials or {}
         self._config = Config(
             # total_max_attempts counts the first attempt; botocore's max_attempts would count only the retries.
             retries={"mode": "adaptive", "total_max_attempts": max_attempts},
@@ -165,15 +193,20 @@ class ClientFactory:
 
     def client(self, service: str, region: str) -> BaseClient:
         key = (service, region)
-        if key not in self._clients:
-            client = self.session.client(
-                service, region_name=region, endpoint_url=self.endpoint_url, config=self._config
-            )
-            # First, so no other handler can answer a call before the allowlist has seen it.
-            client.meta.events.register_first("before-call", self.guard)
-            client.meta.events.register("before-parse", check_response_body)
-            self._clients[key] = client
-        return self._clients[key]
+        with self.session_lock:
+            if key not in self._clients:
+                client = self.session.client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self.endpoint_url,
+                    config=self._config,
+                    **self._credentials,
+                )
+                # First, so no other handler can answer a call before the allowlist has seen it.
+                client.meta.events.register_first("before-call", self.guard)
+                client.meta.events.register("before-parse", check_response_body)
+                self._clients[key] = client
+            return self._clients[key]
 
 
 def make_session(profile: str | None) -> boto3.session.Session:
@@ -562,20 +595,12 @@ def collect(
     clients = ClientFactory(session, endpoint_url, max_attempts)
     now = now or datetime.now(timezone.utc)
     snapshot = _caller_identity(clients, regions[0])
-    jobs: list[_Job] = []
-    for region in regions:
-        for spec in SAGEMAKER_READS:
-            reads = Reads(clients.client("sagemaker", region), region)
-            jobs.append(_Job(region, spec.what, reads, lambda spec=spec, reads=reads: spec.read(reads, now)))
-        reads = Reads(clients.client("ecr", region), region)
-        jobs.append(_Job(region, ECR_READ, reads, lambda reads=reads: read_ecr(reads)))
+    jobs = [job for region in regions for job in region_jobs(clients, region, now)]
     if progress is not None:
         progress.begin([(job.region, job.what) for job in jobs] + [(regions[0], S3_READ)])
     _run(jobs, snapshot, max_workers, progress)
     # Then the regions of the buckets that the model artifact and validation URIs read above name.
-    reads = Reads(clients.client("s3", regions[0]), regions[0])
-    read = _Job(regions[0], S3_READ, reads, lambda: read_bucket_regions(reads, referenced_buckets(snapshot.collected)))
-    _run([read], snapshot, 1, progress)
+    _run([bucket_job(clients, regions[0], snapshot.collected)], snapshot, 1, progress)
     snapshot.unreadable = sorted(dict.fromkeys(snapshot.unreadable))
     snapshot.operations_called = clients.guard.called
     return snapshot
@@ -587,6 +612,33 @@ class _Job:
     what: str
     reads: Reads
     run: Callable[[], list[Collected]]
+
+
+def region_jobs(clients: ClientFactory, region: str, now: datetime) -> list[_Job]:
+    """The reads of one region of one account: each SageMaker listing, and ECR."""
+    jobs = []
+    for spec in SAGEMAKER_READS:
+        reads = Reads(clients.client("sagemaker", region), region)
+        jobs.append(_Job(region, spec.what, reads, lambda spec=spec, reads=reads: spec.read(reads, now)))
+    reads = Reads(clients.client("ecr", region), region)
+    jobs.append(_Job(region, ECR_READ, reads, lambda reads=reads: read_ecr(reads)))
+    return jobs
+
+
+def bucket_job(clients: ClientFactory, region: str, collected: list[Collected]) -> _Job:
+    """The regions of the buckets that the responses of `collected` name (run it after the region reads)."""
+    reads = Reads(clients.client("s3", region), region)
+    return _Job(region, S3_READ, reads, lambda: read_bucket_regions(reads, referenced_buckets(collected)))
+
+
+def run_in_turn(jobs: Iterable[_Job]) -> tuple[list[Collected], list[Unreadable]]:
+    """Run `jobs` one after the other in the calling thread: what they read, and what they could not."""
+    collected: list[Collected] = []
+    unreadable: list[Unreadable] = []
+    for job in jobs:
+        collected.extend(_run_one(job))
+        unreadable.extend(job.reads.unreadable)
+    return collected, unreadable
 
 
 def _run(jobs: list[_Job], snapshot: Snapshot, max_workers: int, progress: Progress | None) -> None:
@@ -651,3 +703,134 @@ def _partition_of(region: str) -> str:
     if region.startswith("us-gov-"):
         return "aws-us-gov"
     return "aws"
+
+
+# An organization audit: the accounts, and the way into each.
+
+ACTIVE = "ACTIVE"
+SESSION_NAME = f"mlmarket-audit-{__version__}"
+"""The role session name of every AssumeRole: CloudTrail in each member account shows that mlmarket read it."""
+
+_ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException"})
+_NOT_IN_ORGANIZATION = "AWSOrganizationsNotInUseException"
+_NO_CREDENTIALS = frozenset({NoCredentialsError.__name__, PartialCredentialsError.__name__})
+
+
+@dataclass(frozen=True)
+class MemberAccount:
+    account_id: str
+    name: str
+
+
+@dataclass
+class Organization:
+    """The active accounts of the organization, its partition, and the listing reads that failed."""
+
+    partition: str
+    accounts: list[MemberAccount]
+    unreadable: list[Unreadable]
+
+
+def management_clients(
+    profile: str | None, endpoint_url: str | None, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+) -> ClientFactory:
+    """Clients with the management (or delegated-admin) account's credentials, held to MANAGEMENT_OPERATIONS."""
+    return ClientFactory(make_session(profile), endpoint_url, max_attempts, guard=OperationGuard(MANAGEMENT_OPERATIONS))
+
+
+def member_clients(management: ClientFactory, credentials: dict[str, str], guard: OperationGuard) -> ClientFactory:
+    """Clients with one member account's temporary credentials, held to the read-only ALLOWED_OPERATIONS; made
+    on the management factory's session and under its lock, so the service models are loaded once."""
+    return ClientFactory(
+        management.session,
+        management.endpoint_url,
+        management.max_attempts,
+        guard=guard,
+        credentials=credentials,
+        session_lock=management.session_lock,
+    )
+
+
+def read_organization(clients: ClientFactory, region: str) -> Organization:
+    """The organization's active accounts, from the management or a delegated-admin account. Raises
+    AuditSetupError when the credentials cannot list them at all (no credentials, rejected, not in an
+    organization, access denied); any other failure is an unreadable read, and the accounts listed before it."""
+    client = clients.client("organizations", region)
+    described = Reads(client, region)
+    organization, _ = described.call("DescribeOrganization")
+    _refuse_setup_failures(described.unreadable)
+    # DescribeOrganization only tells whether there is an organization, and its partition (the region's, where
+    # it cannot say): a failure of it leaves nothing of the audit unread, so it is not listed as unreadable.
+    partition = _partition_of(region)
+    details = organization.get("Organization") if organization is not None else None
+    arn = _ARN.match(details.get("Arn") or "") if isinstance(details, dict) else None
+    if arn is not None:
+        partition = arn["partition"]
+    reads = Reads(client, region)
+    listed = reads.pages("ListAccounts", "Accounts")
+    _refuse_setup_failures(reads.unreadable)
+    accounts = []
+    for summary in listed:
+        try:
+            with reads.answer_of("ListAccounts"):
+                account_id = required_text(summary, "Id")
+                if not _ACCOUNT_ID.match(account_id):
+                    raise MalformedResponse("Id is not an AWS account ID")
+                # `State` replaces `Status` (AWS deprecates the latter); either says whether the account is open.
+                state = summary.get("State") or required_text(summary, "Status")
+                name = summary.get("Name")
+        except _Failed:
+            continue
+        if state == ACTIVE:
+            accounts.append(MemberAccount(account_id, name if isinstance(name, str) else ""))
+    return Organization(partition, accounts, reads.unreadable)
+
+
+def assume_audit_role(
+    clients: ClientFactory, region: str, role_arn: str, external_id: str | None
+) -> tuple[dict[str, str] | None, list[Unreadable]]:
+    """The temporary credentials of `role_arn` (boto3 client keyword arguments), or None and the failed read."""
+    reads = Reads(clients.client("sts", region), region)
+    params = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+    if external_id is not None:
+        params["ExternalId"] = external_id
+    response, _ = reads.call("AssumeRole", **params)
+    if response is None:
+        return None, reads.unreadable or [Unreadable(region, "sts", "AssumeRole", "no answer")]
+    try:
+        with reads.answer_of("AssumeRole"):
+            issued = response.get("Credentials")
+            if not isinstance(issued, dict):
+                raise MalformedResponse("no Credentials")
+            credentials = {
+                "aws_access_key_id": required_text(issued, "AccessKeyId"),
+                "aws_secret_access_key": required_text(issued, "SecretAccessKey"),
+                "aws_session_token": required_text(issued, "SessionToken"),
+            }
+    except _Failed:
+        return None, reads.unreadable
+    return credentials, []
+
+
+def _refuse_setup_failures(unreadable: list[Unreadable]) -> None:
+    """Missing or rejected credentials, "not in an organization" and access denied to the organization's
+    listing: the organization audit cannot start (exit 2), it is not an incomplete one."""
+    for read in unreadable:
+        code = read.error_code
+        if code in _NO_CREDENTIALS:
+            raise AuditSetupError(
+                "Unable to locate credentials: give --profile, or set AWS_PROFILE or "
+                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            )
+        if code in _REJECTED_CREDENTIALS:
+            raise AuditSetupError(f"AWS rejected the credentials ({code})")
+        if code == _NOT_IN_ORGANIZATION:
+            raise AuditSetupError(
+                f"the credentials' account is not in an AWS Organization ({code}); audit it without --organization"
+            )
+        if code in _ACCESS_DENIED:
+            raise AuditSetupError(
+                f"{read.service}:{read.operation} was denied ({code}): run the organization audit with the "
+                "credentials of the management account or a delegated administrator, allowed the actions of "
+                f"{ORGANIZATION_POLICY_PATH}"
+            )

@@ -1,9 +1,12 @@
-"""The read-only allowlist: every AWS API operation the audit may call, and nothing else.
+"""The read-only allowlists: every AWS API operation the audit may call, and nothing else.
 
-`fetch` refuses any other operation before it is sent (a botocore `before-call` hook), and
-`policies/iam/mlmarket-audit-policy.json` grants exactly these actions; a test keeps the two equal. The IAM
-action of each operation has the operation's own name under the service's IAM prefix, which is why the
-policy can be derived from this table.
+Two lists, one per kind of credentials: the reads of an audited account (ALLOWED_OPERATIONS, granted by
+`policies/iam/mlmarket-audit-policy.json`, the member-account role's policy in an organization audit), and the
+calls an organization audit makes with the management (or delegated-admin) account's credentials
+(MANAGEMENT_OPERATIONS, granted by `policies/iam/mlmarket-organization-policy.json`). `fetch` gives each client
+the list of its credentials and refuses any other operation before it is sent (a botocore `before-call` hook);
+tests keep each list and its policy equal. The IAM action of each operation has the operation's own name under
+the service's IAM prefix, which is why the policies can be derived from these tables.
 """
 
 from __future__ import annotations
@@ -30,12 +33,22 @@ ALLOWED_OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def is_allowed(service: str, operation: str) -> bool:
-    return operation in ALLOWED_OPERATIONS.get(service, ())
+MANAGEMENT_OPERATIONS: dict[str, tuple[str, ...]] = {
+    # The organization's accounts, and the partition its ARN names.
+    "organizations": ("ListAccounts", "DescribeOrganization"),
+    # The one call that is not a read: it only issues temporary credentials for the audit role of a member
+    # account, and the shipped policy allows it on that role name only.
+    "sts": ("AssumeRole",),
+}
+
+Allowlist = dict[str, tuple[str, ...]]
+ORGANIZATION_POLICY_PATH = "policies/iam/mlmarket-organization-policy.json"
 
 
-def iam_actions() -> list[str]:
-    """The IAM actions the allowlist needs, sorted as the shipped policy lists them."""
-    return sorted(
-        f"{service}:{operation}" for service, operations in ALLOWED_OPERATIONS.items() for operation in operations
-    )
+def is_allowed(service: str, operation: str, allowlist: Allowlist = ALLOWED_OPERATIONS) -> bool:
+    return operation in allowlist.get(service, ())
+
+
+def iam_actions(allowlist: Allowlist = ALLOWED_OPERATIONS) -> list[str]:
+    """The IAM actions an allowlist needs, sorted as the shipped policy lists them."""
+    return sorted(f"{service}:{operation}" for service, operations in allowlist.items() for operation in operations)

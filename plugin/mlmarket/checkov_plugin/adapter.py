@@ -233,7 +233,9 @@ def _scan(scan_root: str, is_plan: bool, options: tuple[tuple[str, str], ...]) -
     if collected is not None:
         return _Index(collected.rows, is_plan)
     # Imported here: with the child's verdicts, checkov's process never needs the readers or the engine.
+    from mlmarket.baseline import suppress_from_environment
     from mlmarket.scan import scan_path
     from mlmarket.settings import Settings
 
-    return _Index(prescan.verdict_rows(scan_path(scan_root, Settings(), variables=options)), is_plan)
+    results = suppress_from_environment(scan_path(scan_root, Settings(), variables=options))
+    return _Index(prescan.verdict_rows(results), is_plan)

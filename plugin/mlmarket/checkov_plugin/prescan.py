@@ -277,13 +277,15 @@ def _main(arguments: list[str]) -> int:
 
     options = [tuple(pair) for pair in json.loads(arguments[0])]
     targets = arguments[1:]
+    from mlmarket.baseline import suppress_from_environment
     from mlmarket.scan import scan_path
     from mlmarket.settings import Settings
 
     document: dict[str, Any] = {}
     for target in targets:
         try:
-            results = scan_path(target, Settings(), variables=options)
+            # MLMARKET_BASELINE (inherited from checkov's process): its findings are skipped checks.
+            results = suppress_from_environment(scan_path(target, Settings(), variables=options))
             document[target] = {"results": verdict_rows(results)}
         except Exception as error:  # any error fails every check of the target with it (fail closed)
             document[target] = {"error": describe(error)}

@@ -7,6 +7,12 @@ names in snake_case (`VolumeSizeInGB` -> `volume_size_in_gb`), nested objects as
 Only the fields a rule or a report needs are kept. Environment variables, hyperparameters, tags and customer
 metadata are dropped wherever they appear: they may hold secrets, and their keys are not API field names.
 
+Create* requests (request files, `mlmarket.guard`) share these shapes: a request carries the same fields as the
+Describe* answer of what it creates, so `request_resource` maps it through the same table into the same resource
+types, and every rule judges a request as it judges Terraform and the audit. A transform job has no resource of
+its own in the rules' model: its request is exactly a pipeline Transform step's arguments, so it becomes a
+one-step pipeline, judged by the Transform-step rules.
+
 Fail closed: `build_stack` is the one place where a response that cannot be mapped, for whatever reason (a
 missing key, a null, a type the mapping does not expect), becomes an `Unmapped` item, which the audit reports as a
 failed read of the operation that answered it; it is never a traceback, and never a silently dropped resource.
@@ -30,6 +36,9 @@ ENDPOINT = "endpoint"
 MODEL_PACKAGE = "model_package"
 ALGORITHM = "algorithm"
 TRAINING_JOB = "training_job"
+HYPER_PARAMETER_TUNING_JOB = "hyper_parameter_tuning_job"
+PIPELINE = "pipeline"
+TRANSFORM_JOB = "transform_job"
 ECR_REPOSITORY = "ecr_repository"
 ECR_IMAGE = "ecr_image"
 S3_BUCKET = "s3_bucket"
@@ -178,6 +187,29 @@ _SHAPES = {
             "TrainingJobStatus": "training_job_status",
         },
     ),
+    HYPER_PARAMETER_TUNING_JOB: _Shape(
+        "aws_sagemaker_hyper_parameter_tuning_job",
+        "HyperParameterTuningJobArn",
+        "HyperParameterTuningJobName",
+        {
+            "HyperParameterTuningJobName": "name",
+            "TrainingJobDefinition": "training_job_definition",
+            "TrainingJobDefinitions": "training_job_definitions",
+            "HyperParameterTuningJobStatus": "hyper_parameter_tuning_job_status",
+        },
+    ),
+    PIPELINE: _Shape(
+        "aws_sagemaker_pipeline",
+        "PipelineArn",
+        "PipelineName",
+        {
+            "PipelineName": "pipeline_name",
+            "PipelineDisplayName": "pipeline_display_name",
+            # The JSON text as it is: the pipeline model parses it (mlmarket.model.pipeline).
+            "PipelineDefinition": "pipeline_definition",
+            "PipelineDefinitionS3Location": "pipeline_definition_s3_location",
+        },
+    ),
     ECR_REPOSITORY: _Shape(
         "aws_ecr_repository",
         "repositoryArn",
@@ -264,21 +296,104 @@ def to_resource(
     if item.kind == S3_BUCKET:
         return _s3_bucket(item, account, partition)
     shape = _SHAPES[item.kind]
-    as_blocks = shape.resource_type.startswith("aws_")
-    attributes = {
-        attribute: _attribute(item.response[field], as_blocks)
-        for field, attribute in shape.fields.items()
-        if not _is_empty(item.response.get(field))
-    }
     return Resource(
         address=required_text(item.response, shape.arn_field),
         type=shape.resource_type,
         name=required_text(item.response, shape.name_field),
-        attributes=attributes,
+        attributes=_attributes(shape, item.response),
         region=item.region,
         provider=shape.resource_type.split("_", 1)[0],
         account=account,
     )
+
+
+def _attributes(shape: _Shape, body: dict[str, Any]) -> dict[str, Any]:
+    as_blocks = shape.resource_type.startswith("aws_")
+    return {
+        attribute: _attribute(body[field], as_blocks)
+        for field, attribute in shape.fields.items()
+        if not _is_empty(body.get(field))
+    }
+
+
+REQUEST_KINDS: dict[str, str] = {
+    "CreateModelPackage": MODEL_PACKAGE,
+    "CreateAlgorithm": ALGORITHM,
+    "CreateModel": MODEL,
+    "CreateEndpointConfig": ENDPOINT_CONFIG,
+    "CreateTrainingJob": TRAINING_JOB,
+    "CreateHyperParameterTuningJob": HYPER_PARAMETER_TUNING_JOB,
+    "CreateTransformJob": TRANSFORM_JOB,
+    "CreatePipeline": PIPELINE,
+}
+"""The SageMaker create operations whose requests mlmarket judges, and the kind of resource each one creates."""
+
+TRANSFORM_STEP_TYPE = "Transform"
+_PIPELINE_RESOURCE_TYPE = "aws_sagemaker_pipeline"
+# The schema version of the pipeline definitions SageMaker takes today (it has had no other).
+_PIPELINE_SCHEMA_VERSION = "2020-12-01"
+
+
+def request_resource(
+    operation: str, params: dict[str, Any], *, address: str, region: str | Unknown, account: str | None = None
+) -> Resource:
+    """The resource a Create* request (already valid for the operation's input shape) would create, as the rules
+    see it; `address` names the request (a file, a call). KeyError for an operation not in REQUEST_KINDS."""
+    kind = REQUEST_KINDS[operation]
+    if kind == TRANSFORM_JOB:
+        return Resource(
+            address=address,
+            type=_PIPELINE_RESOURCE_TYPE,
+            name=request_name(operation, params) or address,
+            attributes={"pipeline_definition": transform_job_pipeline(params)},
+            region=region,
+            account=account,
+        )
+    shape = _SHAPES[kind]
+    attributes = _attributes(shape, params)
+    if kind == PIPELINE and "pipeline_definition" not in attributes and "pipeline_definition_s3_location" in attributes:
+        # Reading the object would be a network call: the steps are unknown, never judged as absent.
+        attributes["pipeline_definition"] = Unknown(
+            "the pipeline definition is in S3 (PipelineDefinitionS3Location), which a request check does not read"
+        )
+    return Resource(
+        address=address,
+        type=shape.resource_type,
+        name=request_name(operation, params) or address,
+        attributes=attributes,
+        region=region,
+        provider=shape.resource_type.split("_", 1)[0],
+        account=account,
+    )
+
+
+def transform_job_pipeline(params: dict[str, Any]) -> dict[str, Any]:
+    """A CreateTransformJob request as the pipeline definition of one Transform step: a Transform step's
+    arguments are that request, so the rules that judge Transform steps judge the job."""
+    arguments = {key: value for key, value in params.items() if key not in _DROPPED_KEYS}
+    step = {"Name": request_name("CreateTransformJob", params), "Type": TRANSFORM_STEP_TYPE, "Arguments": arguments}
+    return {"Version": _PIPELINE_SCHEMA_VERSION, "Steps": [step]}
+
+
+def request_name(operation: str, params: dict[str, Any]) -> str | None:
+    """The name a Create* request gives what it creates (a versioned model package: its group's), if any."""
+    kind = REQUEST_KINDS[operation]
+    field = "TransformJobName" if kind == TRANSFORM_JOB else _SHAPES[kind].name_field
+    name = params.get(field)
+    if name is None and kind == MODEL_PACKAGE:
+        name = params.get("ModelPackageGroupName")
+    return name if isinstance(name, str) and name else None
+
+
+def renamed_request_fields(operation: str) -> dict[str, str]:
+    """attribute -> request field, for the top-level fields the mapping does not merely snake_case
+    (`container` <- `Containers`, `name` <- `ModelName`): how a message's attribute path reads in the request."""
+    kind = REQUEST_KINDS[operation]
+    if kind == TRANSFORM_JOB:
+        return {}
+    return {
+        attribute: field for field, attribute in _SHAPES[kind].fields.items() if snake_case(field) != attribute
+    }
 
 
 def required_text(response: Any, field: str) -> str:

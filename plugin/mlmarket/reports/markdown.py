@@ -4,47 +4,82 @@ from __future__ import annotations
 
 import html
 
+from mlmarket.baseline import EXISTING, Comparison
 from mlmarket.engine import Result
 from mlmarket.model import Verdict
-from mlmarket.reports import sorted_results, summary
+from mlmarket.reports import NO_COMPARISON, sorted_results, summary
 from mlmarket.rules import get_rule
 from mlmarket.rules.base import SEVERITIES
 
 
-def render_markdown(results: list[Result]) -> str:
-    counts = summary(results)
-    if not results:
+def render_markdown(results: list[Result], comparison: Comparison = NO_COMPARISON) -> str:
+    counts = summary(results, comparison)
+    if not results and not comparison.fixed:
         return "**mlmarket**: no rule applied to the scanned resources\n"
-    if counts["passed"] == len(results):
+    if counts["passed"] == len(results) and not comparison.fixed:
         return f"**mlmarket**: all {len(results)} checks passed\n"
     ordered = sorted_results(results)
-    blocks = [_summary_line(counts)]
-    failed = [r for r in ordered if r.verdict is Verdict.FAILED]
-    for rule_id in sorted({r.rule_id for r in failed}, key=lambda i: _severity_rank(failed, i)):
-        blocks.append(_failure_section([r for r in failed if r.rule_id == rule_id]))
-    unknown = [r for r in ordered if r.verdict is Verdict.UNKNOWN]
-    if unknown:
-        rows = [(r.rule_id, _location(r), _code(r.address), _cell(r.message)) for r in unknown]
-        table = _table(("Rule", "Location", "Resource", "Why it cannot be judged"), rows)
-        blocks.append(_details(f"{len(unknown)} unknown", table))
+    open_findings = [r for r in ordered if not r.suppressed]
+    # With a base report, the status speaks of what the change adds (what `--fail-on new` gates on).
+    judged = open_findings if comparison.new_since is None else [r for r in open_findings if r.since_base != EXISTING]
+    blocks = [_summary_line(counts, judged)]
+    if comparison.new_since is None:
+        blocks.extend(_findings(open_findings))
+    else:
+        # A pull request's comment leads with what the change adds; what the base branch has is one line.
+        blocks.extend(_findings([r for r in open_findings if r.since_base != EXISTING]))
+        existing = [r for r in open_findings if r.since_base == EXISTING]
+        if existing:
+            blocks.append(_details(f"{len(existing)} existing (already on the base branch)", _finding_table(existing)))
     skipped = [r for r in ordered if r.verdict is Verdict.SKIPPED]
     if skipped:
         rows = [(r.rule_id, _location(r), _code(r.address), _cell(r.skip_reason or "no reason given")) for r in skipped]
         blocks.append(_details(f"{len(skipped)} skipped", _table(("Rule", "Location", "Resource", "Reason"), rows)))
+    suppressed = [r for r in ordered if r.suppressed]
+    if suppressed:
+        blocks.append(_details(f"{len(suppressed)} suppressed (baseline)", _finding_table(suppressed)))
+    if comparison.fixed:
+        rows = [(e.rule_id, _code(e.stack), _code(e.address), e.verdict) for e in comparison.fixed]
+        table = _table(("Rule", "Stack", "Resource", "Was"), rows)
+        blocks.append(_details(f"{len(comparison.fixed)} fixed (in the baseline, no longer found)", table))
     return "\n\n".join(blocks) + "\n"
 
 
-def _summary_line(counts: dict[str, int]) -> str:
-    if counts["failed"]:
+def _findings(results: list[Result]) -> list[str]:
+    """Failures by rule, most severe first, then the unknowns folded."""
+    blocks = []
+    failed = [r for r in results if r.verdict is Verdict.FAILED]
+    for rule_id in sorted({r.rule_id for r in failed}, key=lambda i: _severity_rank(failed, i)):
+        blocks.append(_failure_section([r for r in failed if r.rule_id == rule_id]))
+    unknown = [r for r in results if r.verdict is Verdict.UNKNOWN]
+    if unknown:
+        rows = [(r.rule_id, _location(r), _code(r.address), _cell(r.message)) for r in unknown]
+        table = _table(("Rule", "Location", "Resource", "Why it cannot be judged"), rows)
+        blocks.append(_details(f"{len(unknown)} unknown", table))
+    return blocks
+
+
+def _finding_table(results: list[Result]) -> str:
+    rows = [(r.rule_id, r.verdict.value, _location(r), _code(r.address), _cell(r.message)) for r in results]
+    return _table(("Rule", "Verdict", "Location", "Resource", "Message"), rows)
+
+
+def _summary_line(counts: dict[str, int], judged: list[Result]) -> str:
+    if any(r.verdict is Verdict.FAILED for r in judged):
         status = "failing"
-    elif counts["unknown"]:
+    elif any(r.verdict is Verdict.UNKNOWN for r in judged):
         status = "incomplete"  # nothing failed, but some checks could not be judged
     else:
-        status = "passing"
-    return (
+        status = "passing" if "new" not in counts else "no new findings"
+    line = (
         f"**mlmarket**: {counts['failed']} failed, {counts['unknown']} unknown, {counts['passed']} passed, "
-        f"{counts['skipped']} skipped: **{status}**"
+        f"{counts['skipped']} skipped"
     )
+    if "suppressed" in counts:
+        line += f", {counts['suppressed']} suppressed (baseline), {counts['fixed']} fixed"
+    if "new" in counts:
+        line += f"; {counts['new']} new, {counts['existing']} existing"
+    return f"{line}: **{status}**"
 
 
 def _severity_rank(failed: list[Result], rule_id: str) -> tuple[int, str]:

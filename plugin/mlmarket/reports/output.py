@@ -12,11 +12,16 @@ import codecs
 import os
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from mlmarket.baseline import Comparison
 from mlmarket.engine import Result
 from mlmarket.errors import printable
-from mlmarket.reports import render
+from mlmarket.reports import NO_COMPARISON, render
+
+if TYPE_CHECKING:
+    from mlmarket.reports.accounts import AccountStatus
 
 STDOUT = "-"
 CONFIG_FILE_NAMES = (".mlmarket.yaml", ".mlmarket.yml")
@@ -73,7 +78,9 @@ def _check_destination(destination: str) -> None:
         )
 
 
-def refuse_inputs(outputs: list[tuple[str, str]], files: Iterable[str], folders: Iterable[str]) -> None:
+def refuse_inputs(
+    outputs: list[tuple[str, str]], files: Iterable[str], folders: Iterable[str], option: str = "--output-file"
+) -> None:
     """Refuse a destination that is an input of the scan, before the scan (nothing the tool reads is ever
     modified): one of `files` (a plan, a configuration file), by real path or, for a hard link, by identity;
     or, inside one of `folders` (scanned directories, `--source-dir`), a file the scan reads or would read
@@ -92,7 +99,15 @@ def refuse_inputs(outputs: list[tuple[str, str]], files: Iterable[str], folders:
             identity = _identity(destination)
             targets_input = any(identity in _read_identities(folder) for folder in real_folders)
         if targets_input:
-            raise OutputError(f"--output-file {printable(destination)} is an input of this scan; nothing was written")
+            raise OutputError(f"{option} {printable(destination)} is an input of this scan; nothing was written")
+
+
+def refuse_output_to(outputs: list[tuple[str, str]], path: str, option: str) -> None:
+    """Refuse an --output-file that is `path`, which `option` writes (`--create-baseline FILE`)."""
+    for _, destination in outputs:
+        if destination != STDOUT and _same_file(destination, path):
+            shown = printable(destination)
+            raise OutputError(f"--output-file {shown} is the file {option} writes; nothing was written")
 
 
 def _read_in_folder(real: str, folder: str) -> bool:
@@ -158,12 +173,20 @@ def refuse_results_files(outputs: list[tuple[str, str]], results: list[Result]) 
 
 
 def write_reports(
-    results: list[Result], outputs: list[tuple[str, str]], *, quiet: bool = False, cli_suffix: str = ""
+    results: list[Result],
+    outputs: list[tuple[str, str]],
+    *,
+    quiet: bool = False,
+    cli_suffix: str = "",
+    comparison: Comparison = NO_COMPARISON,
+    accounts: Sequence[AccountStatus] | None = None,
 ) -> None:
-    """Render each report and write it; `cli_suffix` is appended to the cli report (the audit's unread list)."""
+    """Render each report and write it; `cli_suffix` is appended to the cli report (the audit's unread list),
+    `accounts` are an organization audit's (see render)."""
     for fmt, destination in outputs:
         to_stdout = destination == STDOUT
-        text = render(results, fmt, color=fmt == "cli" and to_stdout and _isatty(sys.stdout), quiet=quiet)
+        color = fmt == "cli" and to_stdout and _isatty(sys.stdout)
+        text = render(results, fmt, color=color, quiet=quiet, comparison=comparison, accounts=accounts)
         if fmt == "cli":
             text += cli_suffix
         if to_stdout:
@@ -210,7 +233,7 @@ def silence_stdout() -> None:
 
 def encodable(text: str, fmt: str, encoding: str) -> str:
     """`text` with every character `encoding` cannot hold escaped as the format allows it: JSON and SARIF
-    `\\uXXXX` (only strings hold non-ASCII text, so the document means the same), JUnit XML `&#N;`, the cli
+    `\\uXXXX` (only strings hold non-ASCII text, so the document means the same), JUnit XML and HTML `&#N;`, the cli
     and Markdown `\\xNN`/`\\uXXXX`. An ASCII terminal (`PYTHONIOENCODING=ascii`, `LANG=C`) then gets the whole
     report, and an undecodable file name (a surrogate) cannot crash a UTF-8 one."""
     if text.isascii():
@@ -222,7 +245,8 @@ def encodable(text: str, fmt: str, encoding: str) -> str:
         pass
     except LookupError:
         encoding = "utf-8"
-    errors = {"json": _JSON_ESCAPE, "sarif": _JSON_ESCAPE, "junit": "xmlcharrefreplace"}.get(fmt, "backslashreplace")
+    handlers = {"json": _JSON_ESCAPE, "sarif": _JSON_ESCAPE, "junit": "xmlcharrefreplace", "html": "xmlcharrefreplace"}
+    errors = handlers.get(fmt, "backslashreplace")
     return text.encode(encoding, errors).decode(encoding)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import PurePath
 
 import mlmarket
+from mlmarket.baseline import NEW, Comparison
 from mlmarket.engine import Result
 from mlmarket.model import Verdict
-from mlmarket.reports import sorted_results
+from mlmarket.reports import NO_COMPARISON, sorted_results
+from mlmarket.reports.accounts import AccountStatus, account_rows, by_account
 from mlmarket.rules import get_rule
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -23,7 +26,9 @@ SECURITY_SEVERITY = {"CRITICAL": "9.5", "HIGH": "8.0", "MEDIUM": "5.5", "LOW": "
 _LEVELS = {Verdict.FAILED: "error", Verdict.UNKNOWN: "warning", Verdict.SKIPPED: "note"}
 
 
-def render_sarif(results: list[Result]) -> str:
+def render_sarif(
+    results: list[Result], comparison: Comparison = NO_COMPARISON, *, accounts: Sequence[AccountStatus] | None = None
+) -> str:
     rule_ids = sorted({r.rule_id for r in results})
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     representative = {r.rule_id: r for r in results}
@@ -41,14 +46,38 @@ def render_sarif(results: list[Result]) -> str:
                     }
                 },
                 "results": [
-                    _sarif_result(r, index[r.rule_id])
-                    for r in sorted_results(results)
+                    _sarif_result(r, index[r.rule_id], comparison)
+                    for r in (sorted_results(results) if accounts is None else by_account(sorted_results(results)))
                     if r.verdict is not Verdict.PASSED
                 ],
             }
         ],
     }
+    if comparison.baseline is not None:
+        # Not results: code scanning would open an alert for a result of any kind. A property bag is read by
+        # whoever looks for it (the baselined findings that are gone, for --prune-baseline).
+        fixed = [entry.as_dict() for entry in comparison.fixed]
+        document["runs"][0]["properties"] = {"mlmarket/baseline": comparison.baseline, "mlmarket/fixed": fixed}
+    if accounts is not None:  # an organization audit: results in account order, each account's counts
+        run = document["runs"][0]
+        rows = [row.as_dict() for row in account_rows(results, accounts)]
+        run.setdefault("properties", {})["mlmarket/accounts"] = rows
+        run["invocations"] = [_invocation(accounts)]
     return json.dumps(document, indent=2) + "\n"
+
+
+def _invocation(accounts: Sequence[AccountStatus]) -> dict[str, object]:
+    """What could not be read, as SARIF says that a run is incomplete: one error notification per account
+    that could not be entered and per failed read."""
+    notifications = []
+    for status in accounts:
+        texts = [f"not read: {status.error}"] if status.error is not None else []
+        texts += [f"{read.region} {read.operation} failed after retries ({read.error})" for read in status.unread]
+        notifications += [{"level": "error", "message": {"text": f"account {status.account}: {t}"}} for t in texts]
+    return {
+        "executionSuccessful": all(status.complete for status in accounts),
+        "toolExecutionNotifications": notifications,
+    }
 
 
 def _fingerprint(result: Result) -> str:
@@ -89,7 +118,7 @@ def _descriptor(result: Result) -> dict[str, object]:
     }
 
 
-def _sarif_result(result: Result, rule_index: int) -> dict[str, object]:
+def _sarif_result(result: Result, rule_index: int, comparison: Comparison) -> dict[str, object]:
     text = f"{result.address}: {result.message}"
     if result.verdict is Verdict.UNKNOWN:
         text = f"UNKNOWN: {text}"
@@ -106,6 +135,14 @@ def _sarif_result(result: Result, rule_index: int) -> dict[str, object]:
         if result.skip_reason:
             suppression["justification"] = result.skip_reason
         sarif["suppressions"] = [suppression]
+    elif result.suppressed:  # the baseline file lives outside the source: an external suppression
+        justification = f"in the mlmarket baseline {comparison.baseline}"
+        sarif["suppressions"] = [{"kind": "external", "justification": justification}]
+    if result.since_base is not None:
+        sarif["baselineState"] = "new" if result.since_base == NEW else "unchanged"
+    if result.account is not None or result.region is not None:  # an audit's result: where it was read
+        where = {"account": result.account, "region": result.region}
+        sarif["properties"] = {key: value for key, value in where.items() if value is not None}
     return sarif
 
 
