@@ -422,3 +422,15 @@ def test_an_error_inside_a_nested_block_names_the_file_and_line(tmp_path):
     with pytest.raises(InputError) as raised:
         read_directory(str(tmp_path))
     assert raised.value.one_line().startswith(f"{tmp_path}/models.tf:4: ")
+
+
+def test_an_argument_holding_an_infinity_is_refused_as_terraform_refuses_it(tmp_path):
+    """Terraform computes `1/0` but cannot write it to a plan ("cannot serialize infinity"): no value, exit 2."""
+    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n'
+                     "  tags = { ratio = 1 / 0 }\n}\n"})
+    with pytest.raises(InputError) as raised:
+        read_directory(str(tmp_path))
+    assert raised.value.one_line() == (
+        f"{tmp_path}/main.tf:12: aws_sagemaker_model.m: `tags` holds an infinite number, which Terraform cannot "
+        "plan (cannot serialize infinity)"
+    )

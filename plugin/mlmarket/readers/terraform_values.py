@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mlmarket.errors import InputError
 from mlmarket.model import SENSITIVE, Resource, Stack, Unknown
 from mlmarket.terraform.configuration import EvaluatedRoot, ProviderInstance, ResourceInstance
-from mlmarket.terraform.values import STRING, Value, number_to_python, string, unknown
+from mlmarket.terraform.values import STRING, Value, holds_infinity, number_to_python, string, unknown
 
 _SKIP_COMMENT = re.compile(
     r"(?:#|//)\s*(?:checkov|mlmarket):skip=(?P<id>[A-Za-z0-9_]+)(?::(?P<reason>[^\n]*))?"
@@ -50,6 +51,11 @@ def build_stack(evaluated: EvaluatedRoot, shown_dir: str, sources: dict[str, Any
 
 
 def _resource(instance: ResourceInstance, sources: dict[str, Any]) -> Resource:
+    for name, value in instance.attributes.items():
+        if value.is_known and holds_infinity(value):
+            # Terraform computes with infinities but cannot write one to a plan: it refuses the configuration.
+            raise InputError(instance.filename, f"{instance.address}: `{name}` holds an infinite number, which "
+                             "Terraform cannot plan (cannot serialize infinity)", line=instance.line)
     attributes = {name: to_model(value) for name, value in instance.attributes.items()}
     provider = instance.provider
     own_region = attributes.get("region")
