@@ -112,3 +112,12 @@ def made_result(
         skip_reason=skip_reason,
         stack=stack,
     )
+
+
+def write_tree(directory: Path, files: dict[str, str]) -> Path:
+    """Write `files` (relative path -> text) under `directory`, making folders as needed."""
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return directory

@@ -10,6 +10,8 @@ from mlmarket.errors import InputError
 from mlmarket.model import Unknown
 from mlmarket.readers.hcl import read_directory
 
+from support import write_tree as write
+
 PROVIDERS = """
 provider "aws" {
   region = var.region
@@ -22,14 +24,6 @@ variable "region" {
   default = "us-east-1"
 }
 """
-
-
-def write(directory: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return directory
 
 
 def by_address(directory: Path):

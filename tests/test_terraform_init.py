@@ -11,6 +11,8 @@ import pytest
 from mlmarket.errors import InputError
 from mlmarket.readers.hcl import read_directory
 
+from support import write_tree as write
+
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 MODEL_MODULE = (
     'variable "name" {}\nresource "aws_sagemaker_model" "m" {\n  name = "${var.name}-${terraform.workspace}"\n'
@@ -18,14 +20,6 @@ MODEL_MODULE = (
     'module "inner" {\n  source = "./modules/inner"\n}\n'
 )
 INNER_MODULE = 'resource "aws_sagemaker_model" "inner" {\n  name = "inner"\n}\n'
-
-
-def write(directory: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return directory
 
 
 def installed_registry_module(root: Path, source: str = "registry.terraform.io/acme/model/aws") -> Path:
