@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 import requests
 
 from audit_runner import AuditRun, run_audit_cli, run_organization_audit

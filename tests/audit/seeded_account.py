@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import boto3
-
 import requests
 
 from fake_aws import FakeAws, epoch

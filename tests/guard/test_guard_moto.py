@@ -19,8 +19,8 @@ from urllib.parse import parse_qs
 
 import boto3
 import pytest
-
 import requests
+
 from mlmarket import guard
 from mlmarket.audit import run_audit
 from mlmarket.scan import scan_path
