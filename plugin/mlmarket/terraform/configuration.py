@@ -278,15 +278,33 @@ def evaluate_root(files: ModuleFiles, inputs: Mapping[str, Value], options: Root
     state = _RunState(options, result)
     root = _ModuleInstance(state, files, "", {name: _constant(v) for name, v in inputs.items()}, {}, (files.directory,))
     root.run()
+    validation = _validation_walk(files, options)
+    validation.run()
+    for name in files.outputs:
+        validation.output(name)
     return result
 
 
 def evaluate_outputs(files: ModuleFiles, inputs: Mapping[str, Value], options: RootOptions) -> dict[str, Value]:
-    """The values of a root module's outputs (what `terraform plan` shows for them), each evaluated alone: an
-    error in one is raised when that one is asked for, through the returned mapping's callables."""
+    """The values of a root module's outputs (what `terraform plan` shows for them), each after the validation
+    walk has accepted it."""
     state = _RunState(options, EvaluatedRoot())
     root = _ModuleInstance(state, files, "", {name: _constant(v) for name, v in inputs.items()}, {}, (files.directory,))
-    return {name: root.output(name) for name in files.outputs}
+    validation = _validation_walk(files, options)
+    values = {}
+    for name in files.outputs:
+        values[name] = root.output(name)
+        validation.output(name)
+    return values
+
+
+def _validation_walk(files: ModuleFiles, options: RootOptions) -> _ModuleInstance:
+    """Terraform validates a configuration before it plans it: every input variable is an unknown of its declared
+    type, every resource and data source attribute unknown, every count/for_each one instance. An expression
+    that fails there (a conditional between unrelated types that only an unknown reveals) is refused even when
+    the planned values would have given it a value: so mlmarket refuses it too."""
+    state = _RunState(options, EvaluatedRoot(), validating=True)
+    return _ModuleInstance(state, files, "", {}, {}, (files.directory,))
 
 
 def _constant(value: Value) -> Callable[[], Value]:
@@ -297,6 +315,7 @@ def _constant(value: Value) -> Callable[[], Value]:
 class _RunState:
     options: RootOptions
     result: EvaluatedRoot
+    validating: bool = False  # Terraform's validation walk (see _validation_walk)
     instances_left: int = 0
 
     def __post_init__(self) -> None:
@@ -425,6 +444,16 @@ class _ModuleInstance:
         evaluator = evaluator or self._evaluator()
         count_node = body.attributes.get("count")
         each_node = body.attributes.get("for_each")
+        if self.state.validating:
+            # One instance whose count.index / each are unknown, as Terraform validates a repeated block.
+            if count_node is not None:
+                self._expression(count_node.expr, evaluator, count_node)
+                return [("", {"count": object_of({"index": unknown(NUMBER, "validation")})})]
+            if each_node is not None:
+                self._expression(each_node.expr, evaluator, each_node)
+                return [("", {"each": object_of({"key": unknown(STRING, "validation"),
+                                                  "value": unknown(DYNAMIC, "validation")})})]
+            return [("", {})]
         if count_node is not None:
             count = self._expression(count_node.expr, evaluator, count_node)
             if not count.is_known:
@@ -583,6 +612,8 @@ class _ModuleInstance:
             value = apply_constraint(value, constraint)
         except ConversionError as error:
             raise InputError(filename, f'Invalid value for variable "{name}": {error}', line=block.line) from None
+        if self.state.validating:
+            value = unknown(constraint.type, f"var.{name} during validation", (f"var.{name}",))
         return value.with_sensitive(sensitive)
 
     def _resolve_local(self, steps: tuple[Any, ...]) -> Resolved:
@@ -627,6 +658,9 @@ class _ModuleInstance:
                                   "has not been declared in this module.", static=True)
         rest = steps[1:]
         used += 1
+        if self.state.validating:
+            reference = f"{prefix}{resource_type}.{name}"
+            return Resolved(unknown(DYNAMIC, f"{reference} during validation", (reference,)), used + len(rest))
         bindings: dict[str, Value] = {}
         key_text = ""
         expanded = "count" in block.body.attributes or "for_each" in block.body.attributes

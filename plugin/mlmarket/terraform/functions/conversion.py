@@ -38,6 +38,13 @@ def _conversion_possible(source: Type, want: Type) -> bool:
     return conversion_type(source, want) is not None
 
 
+def _holds_an_unknown_of_unknown_type(value: Value) -> bool:
+    if value.is_null or not isinstance(value.type, (ObjectType, TupleType)):
+        return False
+    items = value.attributes().values() if isinstance(value.type, ObjectType) else value.elements()
+    return any(item.type == DYNAMIC and not item.is_known for item in items)
+
+
 def _make_to(name: str, want: Type) -> None:
     def result_type(args: Sequence[Value]) -> Type:
         got = args[0].type
@@ -64,6 +71,10 @@ def _make_to(name: str, want: Type) -> None:
         ):
             # The unknown elements of a set may coalesce: a list of them has no known length yet.
             return unknown_of(conversion_type(value.type, returns) or returns, value.elements(), value.sensitive)
+        if returns in (ListType(DYNAMIC), MapType(DYNAMIC)) and _holds_an_unknown_of_unknown_type(value):
+            # An element of unknown type: cty cannot tell the single element type yet, so the result is unknown
+            # (Terraform's validation walk meets this for every attribute of a resource).
+            return unknown_of(returns, [value], value.sensitive)
         try:
             return convert_to(value, returns)
         except ConversionError:
