@@ -459,17 +459,11 @@ class _ModuleInstance:
             if not count.is_known:
                 self.state.spend(1, filename, what, line)
                 return [("", {"count": object_of({"index": unknown(NUMBER, count.reason, count.refs)})})]
-            try:
-                number = _whole_number(count)
-            except ValueError as error:
-                raise InputError(filename, f"Invalid count argument: {error}", line=count_node.line) from None
+            number = _count_number(count, filename, count_node.line)
             self.state.spend(number, filename, what, line)
             return [(f"[{i}]", {"count": object_of({"index": Value(NUMBER, i)})}) for i in range(number)]
         if each_node is not None:
-            collection = self._expression(each_node.expr, evaluator, each_node)
-            if collection.is_known and isinstance(collection.type, SetType) and not collection.is_null:
-                # A set holding an unknown element has unknown keys: as unknown as the set itself.
-                collection = next((e for e in collection.elements() if not e.is_known), collection)
+            collection = _keys_known_or_unknown(self._expression(each_node.expr, evaluator, each_node))
             if not collection.is_known:
                 self.state.spend(1, filename, what, line)
                 each = unknown(DYNAMIC, collection.reason, collection.refs)
@@ -715,17 +709,11 @@ class _ModuleInstance:
         if count_node is not None:
             count = self._expression(count_node.expr, self._evaluator(), count_node)
             if count.is_known:
-                try:
-                    number = _whole_number(count)
-                except ValueError as error:
-                    raise InputError(filename, f"Invalid count argument: {error}", line=count_node.line) from None
-                return tuple_of([instance(f"[{i}]") for i in range(number)])
+                return tuple_of([instance(f"[{i}]") for i in range(_count_number(count, filename, count_node.line))])
         else:
             each_node = block.body.attributes["for_each"]
-            collection = self._expression(each_node.expr, self._evaluator(), each_node)
-            if collection.is_known and not (
-                isinstance(collection.type, SetType) and any(not e.is_known for e in collection.elements())
-            ):
+            collection = _keys_known_or_unknown(self._expression(each_node.expr, self._evaluator(), each_node))
+            if collection.is_known:
                 items = _for_each_items(collection, filename, each_node.line)
                 return object_of({key: instance(f"[{_quoted(key)}]") for key, _ in items})
         return unknown(DYNAMIC, f"{reference} is known only after apply", (reference,))
@@ -934,6 +922,21 @@ def convert_number(value: Value) -> Any:
     from mlmarket.terraform.values import convert
 
     return convert(value, NUMBER).raw
+
+
+def _count_number(count: Value, filename: str, line: int) -> int:
+    try:
+        return _whole_number(count)
+    except ValueError as error:
+        raise InputError(filename, f"Invalid count argument: {error}", line=line) from None
+
+
+def _keys_known_or_unknown(collection: Value) -> Value:
+    """A for_each collection, or the unknown element that makes its keys unknown (a set holding an unknown
+    element is as unknown as the set itself)."""
+    if collection.is_known and isinstance(collection.type, SetType) and not collection.is_null:
+        return next((e for e in collection.elements() if not e.is_known), collection)
+    return collection
 
 
 def _for_each_items(collection: Value, filename: str, line: int) -> list[tuple[str, Value]]:
