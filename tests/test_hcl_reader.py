@@ -385,23 +385,59 @@ def test_a_for_each_set_holding_an_unknown_element_is_one_unknown_instance(tmp_p
     assert "aws_iam_policy.p.arn is known only after apply" in model.get("name").reason
 
 
-def test_a_counted_resource_as_a_whole_has_its_known_number_of_instances(tmp_path):
-    """`count = length(aws_s3_bucket.b)`: Terraform knows how many instances there are; each is unknown here."""
+def test_a_counted_resource_as_a_whole_has_its_instances_as_the_plan_holds_them(tmp_path):
+    """`count = length(aws_s3_bucket.b)`: Terraform knows how many instances there are, and each instance is the
+    object of the plan: a configured argument known, an unset one unknown. A type mlmarket has no schema for
+    (aws_iam_policy) keeps each instance unknown."""
     write(
         tmp_path,
         {
             "main.tf": PROVIDERS
             + 'resource "aws_s3_bucket" "b" {\n  count  = 2\n  bucket = "artifacts-${count.index}"\n}\n'
             'resource "aws_s3_bucket" "keyed" {\n  for_each = toset(["x"])\n  bucket = each.key\n}\n'
+            'resource "aws_iam_policy" "p" {\n  count  = 1\n  name   = "p"\n  policy = "{}"\n}\n'
             'resource "aws_sagemaker_model" "m" {\n  count = length(aws_s3_bucket.b) + length(aws_s3_bucket.keyed)\n'
-            '  name  = "m"\n  tags  = { first = element(aws_s3_bucket.b[*].bucket, 0) }\n}\n',
+            '  name  = "m"\n  tags  = {\n    first = element(aws_s3_bucket.b[*].bucket, 0)\n'
+            '    keyed = aws_s3_bucket.keyed["x"].bucket\n    arn = aws_s3_bucket.b[1].arn\n'
+            '    unset = tostring(aws_s3_bucket.b[0].object_lock_enabled == null)\n'
+            '    policy = one(aws_iam_policy.p[*].name)\n  }\n}\n',
         },
     )
     _, resources = by_address(tmp_path)
     models = sorted(a for a in resources if a.startswith("aws_sagemaker_model"))
     assert models == ["aws_sagemaker_model.m[0]", "aws_sagemaker_model.m[1]", "aws_sagemaker_model.m[2]"]
-    first = resources["aws_sagemaker_model.m[0]"].get("tags")["first"]
-    assert (type(first), first.reason) == (Unknown, "aws_s3_bucket.b[0] is known only after apply")
+    tags = resources["aws_sagemaker_model.m[0]"].get("tags")
+    assert (tags["first"], tags["keyed"]) == ("artifacts-0", "x")
+    assert (type(tags["arn"]), tags["arn"].reason) == (Unknown, "aws_s3_bucket.b[1].arn is known only after apply")
+    # An unset argument is unknown, computed or not: the provider may set a default at plan time.
+    assert (type(tags["unset"]), tags["unset"].reason) == (
+        Unknown, "aws_s3_bucket.b[0].object_lock_enabled is known only after apply"
+    )
+    assert (type(tags["policy"]), tags["policy"].reason) == (Unknown, "aws_iam_policy.p[0] is known only after apply")
+
+
+def test_an_argument_is_converted_to_its_type_in_the_provider_schema(tmp_path):
+    """Terraform converts `memory_size_in_mb = "1024"` to the number the schema asks for; a value that cannot be
+    converted is unknown with the reason (mlmarket's copy of the schema may be older than the seller's provider)."""
+    write(
+        tmp_path,
+        {
+            "main.tf": PROVIDERS
+            + 'resource "aws_sagemaker_endpoint_configuration" "c" {\n  name = "c"\n  production_variants {\n'
+            '    variant_name = "a"\n    model_name = "m"\n    volume_size_in_gb = "64"\n'
+            '    initial_instance_count = "one"\n    serverless_config {\n      max_concurrency = "2"\n'
+            '      memory_size_in_mb = "1024"\n    }\n  }\n}\n',
+        },
+    )
+    _, resources = by_address(tmp_path)
+    variant = resources["aws_sagemaker_endpoint_configuration.c"].get("production_variants")[0]
+    assert (variant["volume_size_in_gb"], variant["serverless_config"][0]["memory_size_in_mb"]) == (64, 1024)
+    count = variant["initial_instance_count"]
+    assert type(count) is Unknown
+    assert count.reason == (
+        "`aws_sagemaker_endpoint_configuration.c.production_variants.initial_instance_count` is not of its "
+        "attribute's type in the hashicorp/aws schema (a number is required): Terraform would refuse it"
+    )
 
 
 def test_an_error_inside_a_nested_block_names_the_file_and_line(tmp_path):
@@ -419,12 +455,21 @@ def test_an_error_inside_a_nested_block_names_the_file_and_line(tmp_path):
 
 
 def test_an_argument_holding_an_infinity_is_refused_as_terraform_refuses_it(tmp_path):
-    """Terraform computes `1/0` but cannot write it to a plan ("cannot serialize infinity"): no value, exit 2."""
-    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n'
-                     "  tags = { ratio = 1 / 0 }\n}\n"})
+    """Terraform computes `1/0` but cannot plan a number attribute holding it (the provider refuses "+Inf"):
+    no value, exit 2."""
+    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_endpoint_configuration" "c" {\n  name = "c"\n'
+                     '  production_variants {\n    variant_name = "a"\n    volume_size_in_gb = 1 / 0\n  }\n}\n'})
     with pytest.raises(InputError) as raised:
         read_directory(str(tmp_path))
     assert raised.value.one_line() == (
-        f"{tmp_path}/main.tf:12: aws_sagemaker_model.m: `tags` holds an infinite number, which Terraform cannot "
-        "plan (cannot serialize infinity)"
+        f"{tmp_path}/main.tf:12: aws_sagemaker_endpoint_configuration.c: `production_variants` holds an infinite "
+        "number, which Terraform cannot plan (cannot serialize infinity)"
     )
+
+
+def test_an_infinity_converted_to_a_string_attribute_is_the_text_terraform_plans(tmp_path):
+    """`tags` is a map of strings in the provider's schema: Terraform converts 1/0 to "+Inf" and plans it."""
+    write(tmp_path, {"main.tf": PROVIDERS + 'resource "aws_sagemaker_model" "m" {\n  name = "m"\n'
+                     "  tags = { ratio = 1 / 0, negative = -1 / 0 }\n}\n"})
+    _, resources = by_address(tmp_path)
+    assert resources["aws_sagemaker_model.m"].get("tags") == {"negative": "-Inf", "ratio": "+Inf"}

@@ -43,14 +43,6 @@ KNOWN_GAPS: dict[str, set[tuple[str, str, str]]] = {
         ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_id", VALUE),
         ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_path", VALUE),
     },
-    # A counted resource as a whole (`aws_s3_bucket.artifacts` in length() or a splat) is a tuple of the right
-    # number of instances, but each instance is unknown: mlmarket has no provider schema to build the instance
-    # object (which unset attributes the provider computes), so `one(aws_s3_bucket.artifacts[*].bucket)` stays
-    # unknown where Terraform knows the configured bucket name.
-    "count_guards": {
-        ('aws_sagemaker_model.per_name["ranker"]', "primary_container[0].model_data_url", SOURCE_UNKNOWN),
-        ('aws_sagemaker_model.per_name["scorer"]', "primary_container[0].model_data_url", SOURCE_UNKNOWN),
-    },
 }
 
 
@@ -155,6 +147,18 @@ CASES = (
             'aws_sagemaker_model.per_name["ranker"]',
             'aws_sagemaker_model.per_name["scorer"]',
             "module.endpoint[0].aws_sagemaker_endpoint_configuration.this",
+        }),
+    ),
+    Case(
+        "schema_typed_references",
+        addresses=frozenset({
+            'aws_s3_bucket.keyed["weights"]',
+            "aws_s3_bucket.counted[0]",
+            "aws_s3_bucket.counted[1]",
+            "aws_sagemaker_model.source",
+            "aws_sagemaker_model.copy",
+            "aws_sagemaker_model.from_computed",
+            "aws_sagemaker_endpoint_configuration.strings",
         }),
     ),
 )

@@ -11,6 +11,7 @@ Three steps, each in one place:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from mlmarket.readers.terraform_values import aws_data_source, build_stack
 from mlmarket.settings import repository_root
 from mlmarket.terraform.configuration import ModuleFiles, RootOptions, evaluate_root
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Scope
+from mlmarket.terraform.resource_schema import BlockSchema
 from mlmarket.terraform.syntax import ast, parse_expression, parse_file
 from mlmarket.terraform.syntax.json_config import parse_json_file
 from mlmarket.terraform.values import Value, from_json_like, string
@@ -155,6 +157,16 @@ def _block_schema(key: str) -> dict | None:
     from mlmarket.readers.provider_schema import SCHEMAS
 
     return SCHEMAS.get(key)
+
+
+@functools.cache
+def _resource_schema(mode: str, resource_type: str) -> BlockSchema | None:
+    """The hashicorp/aws schema of an in-scope type: Terraform converts arguments to their types, and a reference
+    to a whole resource sees every attribute (see mlmarket.terraform.resource_schema)."""
+    from mlmarket.readers.provider_schema import SCHEMAS
+
+    raw = SCHEMAS.get(f"{mode} {resource_type}")
+    return BlockSchema.from_json(raw) if raw is not None else None
 
 
 def _shown(tree: Tree, full: str) -> str:
@@ -320,6 +332,7 @@ def _evaluate_root(tree: Tree, directory: str, expanded: set[tuple[str, str]]) -
         instance_budget=_BASE_INSTANCE_BUDGET + (tree.total_bytes + tfvars_bytes) // _SOURCE_BYTES_PER_INSTANCE,
         max_depth=_MAX_MODULE_DEPTH,
         data_source=aws_data_source,
+        resource_schema=_resource_schema,
         readable_roots=readable_roots,
         workspace=selected_workspace(directory, tree.workspace),
     )

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from mlmarket.errors import InputError
 from mlmarket.terraform import functions
 from mlmarket.terraform.evaluator import EvaluationError, Evaluator, Resolved, Scope
+from mlmarket.terraform.resource_schema import BlockSchema, conform, planned_object
 from mlmarket.terraform.syntax import ast
 from mlmarket.terraform.typeexpr import Constraint, TypeExpressionError, apply_constraint, parse_constraint
 from mlmarket.terraform.values import (
@@ -252,6 +253,8 @@ class EvaluatedRoot:
 
 
 DataSourceHook = Callable[[str, "ProviderInstance | None"], "dict[str, Value] | None"]
+# (mode, type) -> the provider's schema of the type, or None where the caller has none.
+SchemaLookup = Callable[[str, str], "BlockSchema | None"]
 
 
 @dataclass
@@ -262,6 +265,7 @@ class RootOptions:
     max_depth: int = 20
     workspace: str = "default"
     data_source: DataSourceHook | None = None
+    resource_schema: SchemaLookup | None = None
     # Directories filesystem functions may read; the loader may add module directories as it reads them.
     readable_roots: Sequence[str] = ()
 
@@ -409,6 +413,9 @@ class _ModuleInstance:
         for key, bindings in self._expansions(block.body, filename, address, block.line):
             evaluator = self._evaluator(bindings)
             attributes = self._evaluate_body(block.body, evaluator, RESOURCE_META_ARGUMENTS, RESOURCE_META_BLOCKS)
+            schema = self._schema(mode, resource_type)
+            if schema is not None:
+                attributes = conform(attributes, schema, address + key)
             self.state.result.resources.append(
                 ResourceInstance(
                     address=address + key,
@@ -660,7 +667,8 @@ class _ModuleInstance:
         expanded = "count" in block.body.attributes or "for_each" in block.body.attributes
         if expanded:
             if not rest:
-                return Resolved(self._all_instances(block, f"{prefix}{resource_type}.{name}"), used)
+                whole = self._all_instances(block, resource_type, name, f"{prefix}{resource_type}.{name}")
+                return Resolved(whole, used)
             if isinstance(rest[0], str) and "count" in block.body.attributes:
                 reference = f"{prefix}{resource_type}.{name}"
                 return Resolved(unknown(DYNAMIC, f"{reference} is known only after apply", (reference,)),
@@ -675,6 +683,12 @@ class _ModuleInstance:
             rest = rest[1:]
             used += 1
         reference = f"{prefix}{resource_type}.{name}{key_text}"
+        if mode == "managed" and (not rest or isinstance(rest[0], str)):
+            planned = self._planned_instance(resource_type, name, key_text, block, bindings)
+            if planned is not None and not rest:
+                return Resolved(planned, used)
+            if planned is not None and rest[0] in planned.raw:
+                return Resolved(planned.raw[rest[0]], used + 1)
         if not rest or not isinstance(rest[0], str):
             return Resolved(unknown(DYNAMIC, f"{reference} is known only after apply", (reference,)), used)
         attribute = rest[0]
@@ -696,26 +710,33 @@ class _ModuleInstance:
             return Resolved(unknown(DYNAMIC, f"{text} is known only after apply", (text,)), used + 1)
         return Resolved(value, used + 1)
 
-    def _all_instances(self, block: ast.Block, reference: str) -> Value:
+    def _all_instances(self, block: ast.Block, resource_type: str, name: str, reference: str) -> Value:
         """A counted resource as a whole is a tuple of its instances, one with for_each an object of them: their
-        number and keys are known where count/for_each are (`length(aws_s3_bucket.b)`), each instance unknown
-        (mlmarket has no schema to know which of its attributes the provider computes)."""
+        number and keys are known where count/for_each are (`length(aws_s3_bucket.b)`), each instance the object
+        the plan holds for it where the provider's schema is known, else unknown."""
         filename = self.files.filename(block)
 
-        def instance(key_text: str) -> Value:
+        def instance(key: Any, key_text: str) -> Value:
+            found = self._instance_bindings(block, key)
+            planned = None
+            if found is not None and not reference.startswith("data."):
+                planned = self._planned_instance(resource_type, name, key_text, block, found[0])
+            if planned is not None:
+                return planned
             return unknown(DYNAMIC, f"{reference}{key_text} is known only after apply", (f"{reference}{key_text}",))
 
         count_node = block.body.attributes.get("count")
         if count_node is not None:
             count = self._expression(count_node.expr, self._evaluator(), count_node)
             if count.is_known:
-                return tuple_of([instance(f"[{i}]") for i in range(_count_number(count, filename, count_node.line))])
+                number = _count_number(count, filename, count_node.line)
+                return tuple_of([instance(i, f"[{i}]") for i in range(number)])
         else:
             each_node = block.body.attributes["for_each"]
             collection = _keys_known_or_unknown(self._expression(each_node.expr, self._evaluator(), each_node))
             if collection.is_known:
                 items = _for_each_items(collection, filename, each_node.line)
-                return object_of({key: instance(f"[{_quoted(key)}]") for key, _ in items})
+                return object_of({key: instance(key, f"[{_quoted(key)}]") for key, _ in items})
         return unknown(DYNAMIC, f"{reference} is known only after apply", (reference,))
 
     def _instance_bindings(self, block: ast.Block, key: Any) -> tuple[dict[str, Value], str] | None:
@@ -734,6 +755,10 @@ class _ModuleInstance:
                 return {"each": object_of({"key": string(key), "value": value})}, f"[{_quoted(key)}]"
         return None
 
+    def _schema(self, mode: str, resource_type: str) -> BlockSchema | None:
+        lookup = self.state.options.resource_schema
+        return lookup(mode, resource_type) if lookup is not None else None
+
     def _resource_body(
         self, mode: str, resource_type: str, name: str, key: str, block: ast.Block, bindings: dict[str, Value]
     ) -> dict[str, Value] | None:
@@ -746,8 +771,28 @@ class _ModuleInstance:
         self._resource_bodies[cache_key] = _IN_PROGRESS
         body = self._evaluate_body(block.body, self._evaluator(bindings), RESOURCE_META_ARGUMENTS,
                                    RESOURCE_META_BLOCKS)
+        schema = self._schema(mode, resource_type)
+        if schema is not None:
+            body = conform(body, schema, f"{resource_type}.{name}{key}")
         self._resource_bodies[cache_key] = body
         return body
+
+    def _planned_instance(
+        self, resource_type: str, name: str, key: str, block: ast.Block, bindings: dict[str, Value]
+    ) -> Value | None:
+        """The object `terraform plan` holds for a managed resource instance, or None without its schema."""
+        schema = self._schema("managed", resource_type)
+        if schema is None:
+            return None
+        cache_key = ("planned", f"{resource_type}.{name}", key)
+        cached = self._resource_bodies.get(cache_key)
+        if cached is None:
+            body = self._resource_body("managed", resource_type, name, key, block, bindings)
+            if body is None:
+                return None
+            cached = planned_object(body, schema, f"{resource_type}.{name}{key}")
+            self._resource_bodies[cache_key] = cached
+        return cached
 
     def _data_source(self, resource_type: str, block: ast.Block) -> dict[str, Value] | None:
         hook = self.state.options.data_source
