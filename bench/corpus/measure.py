@@ -158,6 +158,10 @@ def _plan_copy(entry: dict, root: str, work: Path, blocks, sts: str) -> Path:
         shutil.copytree(entry["directory"], copy, symlinks=True, ignore=shutil.ignore_patterns(".terraform"))
     # A committed lock file pins the versions the authors used; the copy is planned with the machine's.
     (copy / root / ".terraform.lock.hcl").unlink(missing_ok=True)
+    # A committed state would make the plan a diff against resources that exist (their attributes known from the
+    # state); a source scan reads the configuration as a new deployment, so the copy is planned without it.
+    for state in (copy / root).glob("terraform.tfstate*"):
+        state.unlink()
     for name, text in offline_files(blocks, sts).items():
         (copy / root / name).write_text(text, encoding="utf-8")
     return copy / root
