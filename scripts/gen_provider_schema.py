@@ -1,5 +1,12 @@
-"""Generate `plugin/mlmarket/readers/provider_schema.py`: which plan attributes of the in-scope resource types
-are nested blocks and which are computed attributes, from the hashicorp/aws provider's own schema.
+"""Generate `plugin/mlmarket/readers/provider_schema.py`: the attribute types of the in-scope resource types,
+which of their attributes are nested blocks (and of which nesting mode) and which are computed, from the
+hashicorp/aws provider's own schema, and what the provider plans for an argument nobody writes.
+
+The source reader converts configured arguments to their attribute types and builds the object a reference to
+a whole resource sees (mlmarket.terraform.resource_schema). An unset argument the provider does not compute is
+planned as its static default (`force_destroy = false`) or null; the schema does not say which, so the
+generator measures it: what PROBE's plan shows for each argument PROBE leaves unset, at every level it writes
+("unset"). Elsewhere such an argument stays unknown.
 
 A `terraform show -json` plan marks a value known only after apply with `after_unknown`, and its
 `configuration` holds the expressions written in the resource. An unknown attribute that is not written there
@@ -247,45 +254,101 @@ def _walk(
                 _walk(item, item_expression, nested["block"], (*path, name), into)
 
 
-def level(block: dict[str, Any], computed_paths: set[tuple[str, ...]], path: tuple[str, ...] = ()) -> dict[str, Any]:
+def unset_values(plan: dict[str, Any], schema: dict[str, Any]) -> dict[str, dict[tuple[str, ...], dict[str, Any]]]:
+    """Type -> block path -> {argument: its planned value} for the arguments PROBE leaves unset that the provider
+    does not compute, at every level PROBE writes. Such an argument is planned as its static default (SDKv2
+    `Default`; a value that depends on other arguments needs `computed`) or null, whatever else is written."""
+    expressions = {
+        resource["address"]: resource.get("expressions") or {}
+        for resource in plan["configuration"]["root_module"].get("resources", [])
+    }
+    found: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {}
+    for change in plan["resource_changes"]:
+        block = schema["resource_schemas"][change["type"]]["block"]
+        levels = found.setdefault(change["type"], {})
+        _unset_walk(change["change"]["after"], expressions[change["address"]], block, (), levels)
+    return found
+
+
+def _unset_walk(
+    after: Any, written: Any, block: dict[str, Any], path: tuple[str, ...], into: dict[tuple[str, ...], dict[str, Any]]
+) -> None:
+    if not isinstance(after, dict) or not isinstance(written, dict):
+        return
+    values = {
+        name: after.get(name)
+        for name, attribute in (block.get("attributes") or {}).items()
+        if not attribute.get("computed") and name not in written
+    }
+    merged = into.setdefault(path, {})
+    for name, value in values.items():
+        if merged.setdefault(name, value) != value:
+            raise SystemExit(f"gen_provider_schema: the probe plans {name} at {'.'.join(path)} two ways")
+    for name, nested in (block.get("block_types") or {}).items():
+        items, written_items = after.get(name), written.get(name)
+        if isinstance(items, list) and items and isinstance(written_items, list) and written_items:
+            _unset_walk(items[0], written_items[0], nested["block"], (*path, name), into)
+
+
+def level(
+    block: dict[str, Any],
+    computed_paths: set[tuple[str, ...]],
+    unset: dict[tuple[str, ...], dict[str, Any]],
+    path: tuple[str, ...] = (),
+) -> dict[str, Any]:
     attributes = block.get("attributes") or {}
     computed = {name for name, attribute in attributes.items() if attribute.get("computed")}
     computed |= {found[-1] for found in computed_paths if found[:-1] == path}
-    return {
+    described: dict[str, Any] = {
         "computed": sorted(computed),
         "types": {name: attribute["type"] for name, attribute in sorted(attributes.items()) if "type" in attribute},
         "blocks": {
-            name: {"nesting": nested["nesting_mode"], **level(nested["block"], computed_paths, (*path, name))}
+            name: {"nesting": nested["nesting_mode"], **level(nested["block"], computed_paths, unset, (*path, name))}
             for name, nested in sorted((block.get("block_types") or {}).items())
         },
     }
+    if path in unset:
+        described["unset"] = unset[path]
+    return described
 
 
 def build() -> dict[str, Any]:
     schema, probe_plan = terraform_outputs()
     probed = computed_blocks(probe_plan, schema)
+    unset = unset_values(probe_plan, schema)
     schemas: dict[str, Any] = {}
     for resource_type in in_scope_types():
         for mode, section in (("managed", "resource_schemas"), ("data", "data_source_schemas")):
             found = schema.get(section, {}).get(resource_type)
             if found is not None:
                 paths = probed.get(resource_type, set()) if mode == "managed" else set()
-                schemas[f"{mode} {resource_type}"] = level(found["block"], paths)
+                values = unset.get(resource_type, {}) if mode == "managed" else {}
+                schemas[f"{mode} {resource_type}"] = level(found["block"], paths, values)
     return schemas
 
 
 def _pretty(node: Any, indent: int = 0) -> str:
-    """JSON with one key per line, and a list on one line where it fits in 100 characters (a type such as
-    `["list", "string"]` always does), else one item per line."""
+    """A Python literal of JSON data, one key per line, a list on one line where it fits in 100 characters (a
+    type such as `["list", "string"]` always does), else one item per line."""
     inner = " " * (indent + 4)
     if isinstance(node, dict) and node:
         items = ",\n".join(f"{inner}{json.dumps(key)}: {_pretty(node[key], indent + 4)}" for key in sorted(node))
         return "{\n" + items + "\n" + " " * indent + "}"
-    compact = json.dumps(node, sort_keys=True)
+    compact = _literal(node)
     if isinstance(node, list) and len(compact) + indent > 100:
-        items = ",\n".join(f"{inner}{json.dumps(item, sort_keys=True)}" for item in node)
+        items = ",\n".join(f"{inner}{_literal(item)}" for item in node)
         return "[\n" + items + "\n" + " " * indent + "]"
     return compact
+
+
+def _literal(node: Any) -> str:
+    if node is None or isinstance(node, bool):
+        return repr(node)
+    if isinstance(node, list):
+        return "[" + ", ".join(_literal(item) for item in node) + "]"
+    if isinstance(node, dict):
+        return "{" + ", ".join(f"{json.dumps(key)}: {_literal(value)}" for key, value in sorted(node.items())) + "}"
+    return json.dumps(node)
 
 
 def render(schemas: dict[str, Any], updated_at: str) -> str:

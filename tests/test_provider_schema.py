@@ -35,6 +35,18 @@ def test_the_dataset_tells_blocks_from_computed_attributes():
     assert "model_data_source" in model["blocks"]["primary_container"]["computed"]  # a block the provider fills
 
 
+def test_the_dataset_gives_attribute_types_nesting_and_measured_unset_values():
+    endpoint = provider_schema.SCHEMAS["managed aws_sagemaker_endpoint_configuration"]
+    variants = endpoint["blocks"]["production_variants"]
+    assert (variants["nesting"], variants["types"]["volume_size_in_gb"]) == ("list", "number")
+    assert variants["blocks"]["serverless_config"]["types"]["memory_size_in_mb"] == "number"
+    bucket = provider_schema.SCHEMAS["managed aws_s3_bucket"]
+    assert bucket["types"]["tags"] == ["map", "string"]
+    # What the probe plan shows for arguments it leaves unset: a static default, or null.
+    assert bucket["unset"] == {"force_destroy": False, "tags": None}
+    assert "unset" not in provider_schema.SCHEMAS["data aws_s3_bucket"]  # no probe of data sources
+
+
 @pytest.mark.terraform
 def test_the_dataset_matches_its_generator():
     if shutil.which(os.environ.get("TERRAFORM", "terraform")) is None:

@@ -293,6 +293,11 @@ SCHEMAS: dict[str, Any] = {
             "repository_url": "string",
             "tags": ["map", "string"],
             "tags_all": ["map", "string"]
+        },
+        "unset": {
+            "force_delete": None,
+            "image_tag_mutability": "MUTABLE",
+            "tags": None
         }
     },
     "managed aws_ecr_repository_policy": {
@@ -602,6 +607,10 @@ SCHEMAS: dict[str, Any] = {
             "tags_all": ["map", "string"],
             "website_domain": "string",
             "website_endpoint": "string"
+        },
+        "unset": {
+            "force_destroy": False,
+            "tags": None
         }
     },
     "managed aws_s3_bucket_accelerate_configuration": {
@@ -2747,6 +2756,9 @@ SCHEMAS: dict[str, Any] = {
             "name": "string",
             "tags": ["map", "string"],
             "tags_all": ["map", "string"]
+        },
+        "unset": {
+            "tags": None
         }
     },
     "managed aws_sagemaker_endpoint_configuration": {
@@ -2759,7 +2771,8 @@ SCHEMAS: dict[str, Any] = {
                         "nesting": "list",
                         "types": {
                             "max_concurrent_invocations_per_instance": "number"
-                        }
+                        },
+                        "unset": {}
                     },
                     "output_config": {
                         "blocks": {
@@ -2780,12 +2793,17 @@ SCHEMAS: dict[str, Any] = {
                             "kms_key_id": "string",
                             "s3_failure_path": "string",
                             "s3_output_path": "string"
+                        },
+                        "unset": {
+                            "kms_key_id": None,
+                            "s3_failure_path": None
                         }
                     }
                 },
                 "computed": [],
                 "nesting": "list",
-                "types": {}
+                "types": {},
+                "unset": {}
             },
             "data_capture_config": {
                 "blocks": {
@@ -2804,7 +2822,8 @@ SCHEMAS: dict[str, Any] = {
                         "nesting": "list",
                         "types": {
                             "capture_mode": "string"
-                        }
+                        },
+                        "unset": {}
                     }
                 },
                 "computed": [],
@@ -2814,6 +2833,10 @@ SCHEMAS: dict[str, Any] = {
                     "enable_capture": "bool",
                     "initial_sampling_percentage": "number",
                     "kms_key_id": "string"
+                },
+                "unset": {
+                    "enable_capture": None,
+                    "kms_key_id": None
                 }
             },
             "production_variants": {
@@ -2853,6 +2876,9 @@ SCHEMAS: dict[str, Any] = {
                             "max_concurrency": "number",
                             "memory_size_in_mb": "number",
                             "provisioned_concurrency": "number"
+                        },
+                        "unset": {
+                            "provisioned_concurrency": None
                         }
                     }
                 },
@@ -2870,6 +2896,16 @@ SCHEMAS: dict[str, Any] = {
                     "model_name": "string",
                     "variant_name": "string",
                     "volume_size_in_gb": "number"
+                },
+                "unset": {
+                    "accelerator_type": None,
+                    "container_startup_health_check_timeout_in_seconds": None,
+                    "enable_ssm_access": None,
+                    "inference_ami_version": None,
+                    "initial_instance_count": None,
+                    "initial_variant_weight": 1,
+                    "instance_type": None,
+                    "model_data_download_timeout_in_seconds": None
                 }
             },
             "shadow_production_variants": {
@@ -2926,6 +2962,15 @@ SCHEMAS: dict[str, Any] = {
                     "model_name": "string",
                     "variant_name": "string",
                     "volume_size_in_gb": "number"
+                },
+                "unset": {
+                    "accelerator_type": None,
+                    "container_startup_health_check_timeout_in_seconds": None,
+                    "enable_ssm_access": None,
+                    "inference_ami_version": None,
+                    "initial_variant_weight": 1,
+                    "model_data_download_timeout_in_seconds": None,
+                    "volume_size_in_gb": None
                 }
             }
         },
@@ -2938,6 +2983,10 @@ SCHEMAS: dict[str, Any] = {
             "name_prefix": "string",
             "tags": ["map", "string"],
             "tags_all": ["map", "string"]
+        },
+        "unset": {
+            "kms_key_arn": None,
+            "tags": None
         }
     },
     "managed aws_sagemaker_feature_group": {
@@ -3297,6 +3346,14 @@ SCHEMAS: dict[str, Any] = {
                     "mode": "string",
                     "model_data_url": "string",
                     "model_package_name": "string"
+                },
+                "unset": {
+                    "container_hostname": None,
+                    "environment": None,
+                    "inference_specification_name": None,
+                    "mode": "SingleModel",
+                    "model_data_url": None,
+                    "model_package_name": None
                 }
             },
             "inference_execution_config": {
@@ -3371,6 +3428,14 @@ SCHEMAS: dict[str, Any] = {
                     "mode": "string",
                     "model_data_url": "string",
                     "model_package_name": "string"
+                },
+                "unset": {
+                    "container_hostname": None,
+                    "environment": None,
+                    "inference_specification_name": None,
+                    "mode": "SingleModel",
+                    "model_data_url": None,
+                    "model_package_name": None
                 }
             },
             "vpc_config": {
@@ -3392,6 +3457,10 @@ SCHEMAS: dict[str, Any] = {
             "name": "string",
             "tags": ["map", "string"],
             "tags_all": ["map", "string"]
+        },
+        "unset": {
+            "enable_network_isolation": None,
+            "tags": None
         }
     },
     "managed aws_sagemaker_model_package_group": {
@@ -3533,6 +3602,10 @@ SCHEMAS: dict[str, Any] = {
             "role_arn": "string",
             "tags": ["map", "string"],
             "tags_all": ["map", "string"]
+        },
+        "unset": {
+            "pipeline_description": None,
+            "tags": None
         }
     },
     "managed aws_sagemaker_project": {

@@ -2,9 +2,9 @@
 
 Terraform decodes a resource's configuration against its provider's schema: each argument is converted to its
 attribute's type (`memory_size_in_mb = "1024"` is the number 1024), and a reference to the resource sees the
-object the plan holds for it: every attribute of the schema, the configured ones with their values, the others
-unknown (computed, or defaulted by the provider at plan time, which its schema does not say); every nested block
-a list, a set or (nesting "single") an object.
+object the plan holds for it: every attribute of the schema, the configured ones with their values, an unset
+argument its default or null where the caller measured it (the schema does not say which arguments have a
+default), any other unknown; every nested block a list, a set or (nesting "single") an object.
 
 The schema comes from the caller, as `terraform providers schema -json` writes it (see `BlockSchema.from_json`):
 this module knows no provider. A type the caller has no schema for keeps mlmarket's reading without one.
@@ -13,7 +13,8 @@ this module knows no provider. A type the caller has no schema for keeps mlmarke
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mlmarket.terraform.values import (
@@ -30,6 +31,7 @@ from mlmarket.terraform.values import (
     Type,
     Value,
     convert,
+    from_json_like,
     list_of,
     null,
     object_of,
@@ -65,8 +67,9 @@ class NestedBlock:
     nesting: str  # "list", "set" or "single" (as the schema names the modes mlmarket knows)
     schema: BlockSchema
 
+    @cached_property
     def value_type(self) -> Type:
-        element = self.schema.object_type()
+        element = self.schema.object_type
         if self.nesting == "set":
             return SetType(element)
         if self.nesting == "single":
@@ -79,6 +82,9 @@ class BlockSchema:
     types: Mapping[str, Type]  # attribute name -> its type
     computed: frozenset[str]  # attributes (and nested blocks) the provider fills in when nobody writes them
     blocks: Mapping[str, NestedBlock]
+    # Argument -> the value the provider plans when nobody writes it (its static default, or null), as measured
+    # by planning; arguments not here (never left unset by the measurement) are unknown when not written.
+    unset: Mapping[str, Value] = field(default_factory=dict)
 
     @staticmethod
     def from_json(raw: Mapping[str, Any]) -> BlockSchema:
@@ -90,13 +96,15 @@ class BlockSchema:
                 name: NestedBlock(block.get("nesting", "list"), BlockSchema.from_json(block))
                 for name, block in raw.get("blocks", {}).items()
             },
+            unset={name: from_json_like(value) for name, value in raw.get("unset", {}).items()},
         )
 
+    @cached_property
     def object_type(self) -> ObjectType:
         """The type of one instance of the block, as a plan holds it."""
         attributes = dict(self.types)
         for name, nested in self.blocks.items():
-            attributes[name] = nested.value_type()
+            attributes[name] = nested.value_type
         return ObjectType.of(attributes)
 
 
@@ -134,16 +142,17 @@ def _converted(value: Value, target: Type, where: str) -> Value:
 def planned_object(configured: Mapping[str, Value], schema: BlockSchema, reference: str) -> Value:
     """The object a reference to a resource (or to one of its nested blocks) sees before apply, as
     `terraform plan` holds it for a resource being created: configured attributes with their converted values,
-    unset ones unknown (computed, or a default of the provider), unset nested blocks empty (null for nesting
-    "single"), unset computed ones unknown."""
+    unset ones their measured default or null (`schema.unset`), else unknown (computed, or never measured), unset
+    nested blocks empty (null for nesting "single"), unset computed ones unknown."""
     attributes: dict[str, Value] = {}
     for name, attribute_type in schema.types.items():
         value = configured.get(name)
         if value is not None and not value.is_null:
             attributes[name] = _converted(value, attribute_type, f"{reference}.{name}")
+        elif name not in schema.computed and name in schema.unset:
+            attributes[name] = _converted(schema.unset[name], attribute_type, f"{reference}.{name}")
         else:
-            # Computed, or a default the provider sets at plan time (`force_destroy = false`), which the schema
-            # does not show: unknown either way, never a null that could be wrong.
+            # Computed, or an argument whose unset value was never measured: unknown, never a guess.
             text = f"{reference}.{name}"
             attributes[name] = unknown(attribute_type, f"{text} is known only after apply", (text,))
     for name, nested in schema.blocks.items():
@@ -152,7 +161,7 @@ def planned_object(configured: Mapping[str, Value], schema: BlockSchema, referen
 
 
 def _planned_blocks(given: Value | None, nested: NestedBlock, computed: bool, reference: str) -> Value:
-    value_type = nested.value_type()
+    value_type = nested.value_type
     if given is None or given.is_null:
         if computed:
             return unknown(value_type, f"{reference} is known only after apply", (reference,))
@@ -165,10 +174,10 @@ def _planned_blocks(given: Value | None, nested: NestedBlock, computed: bool, re
     items = [
         planned_object(item.raw, nested.schema, reference).with_sensitive(item.sensitive)
         if item.is_known and isinstance(item.raw, dict)
-        else unknown(nested.schema.object_type(), item.reason, item.refs, item.sensitive)
+        else unknown(nested.schema.object_type, item.reason, item.refs, item.sensitive)
         for item in given.raw
     ]
     if nested.nesting == "single":
         return items[0] if items else null(value_type)
     build = set_of if nested.nesting == "set" else list_of
-    return build(nested.schema.object_type(), items, given.sensitive)
+    return build(nested.schema.object_type, items, given.sensitive)
