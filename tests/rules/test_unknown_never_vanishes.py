@@ -95,18 +95,6 @@ NOT_A_VERDICT_INPUT: tuple[Listed, ...] = (
         ("CKV_MLM_004",), "aws_ecr_repository (account)", "004 judges the region of the repository; 003 its account"
     ),
     Listed(
-        ("CKV_MLM_002",),
-        "aws_sagemaker_prebuilt_ecr_image *",
-        "an image of data.aws_sagemaker_prebuilt_ecr_image is in private ECR whatever its path (013 fails it as "
-        "AWS-owned, 003 as not the seller's)",
-    ),
-    Listed(
-        ("CKV_MLM_004",),
-        "aws_sagemaker_prebuilt_ecr_image registry_*",
-        "the provider computes a prebuilt image's path from the data source's region, which 004 reads when the "
-        "path is unknown; the registry account is 003's concern",
-    ),
-    Listed(
         ACCOUNT_AND_REGION_IMAGE_RULES,
         "* *imageconfig*",
         "the repository access mode is 002's concern (`Vpc` is not private ECR), not the image's account or region",

@@ -31,21 +31,13 @@ from mlmarket.readers.plan_json import read_plan
 from mlmarket.rules import all_rules
 
 from offline_plan import PlanRequest, missing_tools, plan_offline
-from source_vs_plan import SOURCE_UNKNOWN, VALUE, compare
+from source_vs_plan import compare
 from support import EXAMPLES
 
 STACKS = Path(__file__).resolve().parent / "stacks"
 
 # Stack -> (address, where, kind) of each disagreement that is a bug of a reader, reported to be fixed.
 KNOWN_GAPS: dict[str, set[tuple[str, str, str]]] = {
-    # The source reader does not read data.aws_sagemaker_prebuilt_ecr_image, which the provider answers at plan
-    # time without calling AWS: its registry_path and registry_id are absent (not even unknown), and an image
-    # built from them is unknown where Terraform knows it.
-    "rules/CKV_MLM_013/aws5": {
-        ("aws_sagemaker_model.fail_prebuilt_data_source", "primary_container[0].image", SOURCE_UNKNOWN),
-        ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_id", VALUE),
-        ("data.aws_sagemaker_prebuilt_ecr_image.support_xgboost", "registry_path", VALUE),
-    },
 }
 
 

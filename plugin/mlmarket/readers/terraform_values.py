@@ -13,8 +13,9 @@ from typing import Any
 
 from mlmarket.errors import InputError
 from mlmarket.model import SENSITIVE, Resource, Stack, Unknown
+from mlmarket.readers.prebuilt_ecr_images import PROVIDER_VERSION, prebuilt_image
 from mlmarket.terraform.configuration import EvaluatedRoot, ProviderInstance, ResourceInstance
-from mlmarket.terraform.values import STRING, Value, holds_infinity, number_to_python, string, unknown
+from mlmarket.terraform.values import STRING, Value, holds_infinity, null, number_to_python, string, unknown
 
 _SKIP_COMMENT = re.compile(
     r"(?:#|//)\s*(?:checkov|mlmarket):skip=(?P<id>[A-Za-z0-9_]+)(?::(?P<reason>[^\n]*))?"
@@ -119,8 +120,13 @@ def _skip_comments(file_lines: list[str], start: int, end: int) -> dict[str, str
 _PARTITIONS = (("cn-", "aws-cn", "amazonaws.com.cn"), ("us-gov-", "aws-us-gov", "amazonaws.com"))
 
 
-def aws_data_source(resource_type: str, provider: ProviderInstance | None) -> dict[str, Value] | None:
-    """Attributes of AWS data sources that the provider configuration decides before apply."""
+def aws_data_source(
+    resource_type: str, provider: ProviderInstance | None, arguments: dict[str, Value]
+) -> dict[str, Value] | None:
+    """Attributes of AWS data sources that the provider decides before apply, from its configuration and the
+    data source's arguments."""
+    if resource_type == "aws_sagemaker_prebuilt_ecr_image":
+        return _prebuilt_image(provider, arguments)
     if resource_type not in ("aws_region", "aws_partition", "aws_caller_identity"):
         return None
     region = provider.attributes.get("region") if provider else None
@@ -161,3 +167,38 @@ def _one_known_string(value: Value | None) -> Value | None:
     if item.is_known and isinstance(item.raw, str):
         return item.with_sensitive(value.sensitive)
     return None
+
+
+_PREBUILT_COMPUTED = ("registry_id", "registry_path", "id")
+
+
+def _prebuilt_image(provider: ProviderInstance | None, arguments: dict[str, Value]) -> dict[str, Value]:
+    """The provider answers data.aws_sagemaker_prebuilt_ecr_image from its own table of AWS registries, without
+    calling AWS (readers/prebuilt_ecr_images.py, measured from its plans)."""
+    given = {name: arguments.get(name) for name in ("repository_name", "region", "image_tag", "dns_suffix")}
+    provider_region = provider.attributes.get("region") if provider else None
+    inputs = [v for v in (*given.values(), provider_region) if v is not None]
+    sensitive = any(v.sensitive for v in inputs)
+
+    def unknown_all(reason: str, refs: tuple[str, ...] = ()) -> dict[str, Value]:
+        return {name: unknown(STRING, reason, refs, sensitive) for name in _PREBUILT_COMPUTED}
+
+    for value in inputs:
+        if not value.is_known:
+            return unknown_all(value.reason, value.refs)
+    texts = {name: _text_or_none(value) for name, value in given.items()}
+    region = _text_or_none(provider_region)
+    if texts["repository_name"] is None or region is None:
+        return unknown_all("the prebuilt image's repository or its provider's region is not set in the "
+                           "configuration")
+    image = prebuilt_image(texts["repository_name"], texts["region"], region, texts["image_tag"], texts["dns_suffix"])
+    if image is None:
+        return unknown_all(f"the hashicorp/aws provider {PROVIDER_VERSION} has no registry of "
+                           f"{texts['repository_name']!r} in {texts['region'] or region} (a newer one may)")
+    return {name: string(text, sensitive) if text is not None else null(STRING) for name, text in image.items()}
+
+
+def _text_or_none(value: Value | None) -> str | None:
+    if value is None or value.is_null or not isinstance(value.raw, str):
+        return None
+    return value.raw

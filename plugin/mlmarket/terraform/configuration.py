@@ -252,7 +252,8 @@ class EvaluatedRoot:
     expanded_calls: set[tuple[str, str]] = field(default_factory=set)
 
 
-DataSourceHook = Callable[[str, "ProviderInstance | None"], "dict[str, Value] | None"]
+# (type, its provider configuration, its evaluated arguments) -> the attributes the provider decides at plan time.
+DataSourceHook = Callable[[str, "ProviderInstance | None", "dict[str, Value]"], "dict[str, Value] | None"]
 # (mode, type) -> the provider's schema of the type, or None where the caller has none.
 SchemaLookup = Callable[[str, str], "BlockSchema | None"]
 
@@ -416,6 +417,11 @@ class _ModuleInstance:
             schema = self._schema(mode, resource_type)
             if schema is not None:
                 attributes = conform(attributes, schema, address + key)
+            if mode == "data":
+                # What the provider decides at plan time (a prebuilt image's registry_path) is part of the data
+                # source as the plan shows it; what the configuration writes stays as written.
+                decided = self._data_source(resource_type, block, attributes) or {}
+                attributes = {**decided, **attributes}
             self.state.result.resources.append(
                 ResourceInstance(
                     address=address + key,
@@ -693,7 +699,8 @@ class _ModuleInstance:
             return Resolved(unknown(DYNAMIC, f"{reference} is known only after apply", (reference,)), used)
         attribute = rest[0]
         if mode == "data":
-            hooked = self._data_source(resource_type, block)
+            hooked = self._data_source(resource_type, block,
+                                       self._resource_body(mode, resource_type, name, key_text, block, bindings))
             if hooked is not None and attribute in hooked:
                 return Resolved(hooked[attribute], used + 1)
         body = self._resource_body(mode, resource_type, name, key_text, block, bindings)
@@ -794,11 +801,13 @@ class _ModuleInstance:
             self._resource_bodies[cache_key] = cached
         return cached
 
-    def _data_source(self, resource_type: str, block: ast.Block) -> dict[str, Value] | None:
+    def _data_source(
+        self, resource_type: str, block: ast.Block, arguments: dict[str, Value] | None
+    ) -> dict[str, Value] | None:
         hook = self.state.options.data_source
-        if hook is None:
+        if hook is None or arguments is None:
             return None
-        return hook(resource_type, self.providers.get(self._provider_reference(block, resource_type)))
+        return hook(resource_type, self.providers.get(self._provider_reference(block, resource_type)), arguments)
 
     # -- module calls -------------------------------------------------------------------------------------
 
