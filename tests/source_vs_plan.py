@@ -330,6 +330,8 @@ _PLAN_READER_DYNAMIC_BLOCK_REASONS = (
 _PLAN_READER_REGION_REASON = re.compile(r"^expression referencing .* is not known$")
 # How the source reader names the account data.aws_caller_identity reads from AWS (readers/terraform_values.py).
 _CALLER_ACCOUNT_REASON = "no provider pins one account with allowed_account_ids"
+# ... and a value that follows a provider's region the configuration does not set.
+_REGION_FROM_ENVIRONMENT_REASON = "region is not set in the configuration (taken from the environment at plan time)"
 
 
 def _absent_in_source_empty_in_plan(difference: Difference) -> bool:
@@ -389,6 +391,15 @@ def _region_from_provider_expression(difference: Difference) -> bool:
     )
 
 
+def _region_from_environment(difference: Difference) -> bool:
+    source = difference.source
+    return (
+        difference.kind == SOURCE_UNKNOWN
+        and isinstance(source, Unknown)
+        and _REGION_FROM_ENVIRONMENT_REASON in source.reason
+    )
+
+
 def _caller_account(difference: Difference) -> bool:
     source = difference.source
     return (
@@ -419,6 +430,13 @@ EXPECTED: tuple[ExpectedKind, ...] = (
         "data.aws_caller_identity asks AWS (STS) for the account at plan time; the source knows it only where a "
         "provider pins one account with allowed_account_ids (DESIGN.md), and says unknown otherwise.",
         _caller_account,
+    ),
+    ExpectedKind(
+        "only the plan knows: the provider's region from the environment",
+        "A provider block that sets no region takes it from the environment (AWS_REGION, a profile) when "
+        "Terraform plans; the source, which reads no environment of the machine that will deploy, says unknown "
+        "for what follows from it (data.aws_region, a prebuilt image's registry path).",
+        _region_from_environment,
     ),
     ExpectedKind(
         "source knows more: an argument the provider computes, not set",

@@ -158,6 +158,22 @@ def test_a_provider_region_only_the_source_evaluates_is_explained():
     assert found(source, other_reason) == {("aws_s3_bucket.pass_bucket", "(region)", PLAN_UNKNOWN)}
 
 
+def test_a_value_that_follows_a_region_from_the_environment_is_explained_only_with_that_reason():
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:1.8.0-cpu-py3"
+    from_environment = Unknown(
+        "the provider's region is not set in the configuration (taken from the environment at plan time)"
+    )
+    planned = stack(model(primary_container=[{"image": image}]))
+    comparison = compare(stack(model(primary_container=[{"image": from_environment}])), planned)
+    assert comparison.differences == []
+    assert [kind for _, kind in comparison.explained] == ["only the plan knows: the provider's region from the "
+                                                          "environment"]
+    later = Unknown("data.aws_ecr_repository.x.repository_url is known only after apply")
+    assert found(stack(model(primary_container=[{"image": later}])), planned) == {
+        ("aws_sagemaker_model.pass_model", "primary_container[0].image", SOURCE_UNKNOWN)
+    }
+
+
 def test_recording_what_the_rules_read_leaves_the_stack_as_it_was():
     the_stack = stack(model(tags={"team": "a"}))
     before = copy.deepcopy(the_stack.resources[0].attributes)

@@ -118,6 +118,9 @@ def _skip_comments(file_lines: list[str], start: int, end: int) -> dict[str, str
 
 
 _PARTITIONS = (("cn-", "aws-cn", "amazonaws.com.cn"), ("us-gov-", "aws-us-gov", "amazonaws.com"))
+_REGION_FROM_ENVIRONMENT = (
+    "the provider's region is not set in the configuration (taken from the environment at plan time)"
+)
 
 
 def aws_data_source(
@@ -138,7 +141,7 @@ def aws_data_source(
                                           "account with allowed_account_ids)", ("data.aws_caller_identity",))}
         return {"account_id": account}
     if region is None or not region.is_known or region.is_null or not isinstance(region.raw, str):
-        reason = "the provider's region is not set in the configuration (taken from the environment at plan time)"
+        reason = _REGION_FROM_ENVIRONMENT
         attributes = {"name": unknown(STRING, reason), "id": unknown(STRING, reason)}
         if resource_type == "aws_partition":
             attributes = {"partition": unknown(STRING, reason), "dns_suffix": unknown(STRING, reason),
@@ -188,9 +191,10 @@ def _prebuilt_image(provider: ProviderInstance | None, arguments: dict[str, Valu
             return unknown_all(value.reason, value.refs)
     texts = {name: _text_or_none(value) for name, value in given.items()}
     region = _text_or_none(provider_region)
-    if texts["repository_name"] is None or region is None:
-        return unknown_all("the prebuilt image's repository or its provider's region is not set in the "
-                           "configuration")
+    if region is None:
+        return unknown_all(_REGION_FROM_ENVIRONMENT)
+    if texts["repository_name"] is None:
+        return unknown_all("the prebuilt image's repository_name is not set")
     image = prebuilt_image(texts["repository_name"], texts["region"], region, texts["image_tag"], texts["dns_suffix"])
     if image is None:
         return unknown_all(f"the hashicorp/aws provider {PROVIDER_VERSION} has no registry of "
