@@ -29,9 +29,7 @@ Environment: TERRAFORM (binary, default: terraform on PATH), TF_PLUGIN_MIRROR (d
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import difflib
 import json
 import os
 import re
@@ -48,9 +46,10 @@ from typing import Any, NamedTuple
 
 import botocore
 
+from _generated_module import check_argument, offline_environment, plugin_mirror, write_or_check
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = REPO_ROOT / "plugin" / "mlmarket" / "readers" / "prebuilt_ecr_images.py"
-CLI_CONFIG_TEMPLATE = REPO_ROOT / "scripts" / "terraform.rc.tmpl"
 PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
 PROVIDER_VERSION = "5.100.0"
 DATA_SOURCE = "aws_sagemaker_prebuilt_ecr_image"
@@ -72,7 +71,6 @@ _NO_REGISTRY = re.compile(r"^no registry ID available for region \((.*)\) and re
 _INVALID_REGION = re.compile(r"^invalid AWS Region: (.*)$")
 # The provider's partition patterns of region names, as its binary holds them: "^cn\-\w+\-\d+$" gives "cn".
 _PARTITION_PATTERN = re.compile(rb"\^([a-z(|)\\-]+?)\\-\\w\+\\-\\d\+\$")
-_UPDATED_AT = re.compile(r'^UPDATED_AT = "[^"]*"$', re.MULTILINE)
 
 
 class Probe(NamedTuple):
@@ -165,21 +163,9 @@ class Terraform:
         binary = os.environ.get("TERRAFORM") or shutil.which("terraform")
         if not binary:
             sys.exit("gen_prebuilt_ecr_images: terraform not found (install it or set TERRAFORM=/path/to/terraform)")
-        rc_path = work / "terraform.rc"
-        rc_path.write_text(CLI_CONFIG_TEMPLATE.read_text(encoding="utf-8").replace("@PLUGIN_MIRROR@", str(mirror())))
         directory = work / "stack"
         directory.mkdir()
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(work),
-            "TF_CLI_CONFIG_FILE": str(rc_path),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
+        env = offline_environment(work)
         return cls(binary, directory, env, [])
 
     def write(self, files: dict[str, dict[str, Any]]) -> None:
@@ -197,10 +183,6 @@ class Terraform:
             sys.exit(f"gen_prebuilt_ecr_images: terraform {' '.join(args)} failed:\n{done.stdout[-4000:]}"
                      f"{done.stderr[-4000:]}")
         return done
-
-
-def mirror() -> Path:
-    return Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 
 
 def errors(diagnostics: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -234,7 +216,7 @@ def candidate_regions() -> list[str]:
     "us-east-12"). The plans keep those the provider knows."""
     endpoints = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text(encoding="utf-8"))
     regions = {region for partition in endpoints["partitions"] for region in partition["regions"]}
-    provider = mirror() / PROVIDER_SOURCE / PROVIDER_VERSION
+    provider = plugin_mirror() / PROVIDER_SOURCE / PROVIDER_VERSION
     binaries = sorted(provider.glob(f"*/terraform-provider-aws_v{PROVIDER_VERSION}*"))
     if not binaries:
         sys.exit(f"gen_prebuilt_ecr_images: no unpacked provider binary under {provider} (set TF_PLUGIN_MIRROR)")
@@ -315,8 +297,8 @@ def option_probes() -> list[Probe]:
 
 def measure() -> tuple[list[tuple[Probe, dict[str, Any]]], list[str], list[tuple[str, float]]]:
     """Every probe of the final plan with what the provider computed, the repository names, and the timings."""
-    if not (mirror() / PROVIDER_SOURCE / PROVIDER_VERSION).is_dir():
-        sys.exit(f"gen_prebuilt_ecr_images: no hashicorp/aws {PROVIDER_VERSION} in the mirror {mirror()}"
+    if not (plugin_mirror() / PROVIDER_SOURCE / PROVIDER_VERSION).is_dir():
+        sys.exit(f"gen_prebuilt_ecr_images: no hashicorp/aws {PROVIDER_VERSION} in the mirror {plugin_mirror()}"
                  " (set TF_PLUGIN_MIRROR)")
     with tempfile.TemporaryDirectory(prefix="gen_prebuilt_ecr_images.") as work:
         terraform = Terraform.offline(Path(work))
@@ -546,33 +528,8 @@ def build(today: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 and print a diff when the committed module is not what would be written",
-    )
-    args = parser.parse_args()
-    committed = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-    generated = build(datetime.date.today().isoformat())
-    if _UPDATED_AT.search(committed) and _UPDATED_AT.sub("", committed) == _UPDATED_AT.sub("", generated):
-        generated = committed  # only the date would change: not drift
-    if args.check:
-        if generated == committed:
-            return 0
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                committed.splitlines(keepends=True),
-                generated.splitlines(keepends=True),
-                fromfile=f"{OUTPUT.name} (committed)",
-                tofile=f"{OUTPUT.name} (generated)",
-            )
-        )
-        print(f"\n{OUTPUT.name} is out of date: run `python {sys.argv[0]}` to regenerate it.")
-        return 1
-    OUTPUT.write_text(generated, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(REPO_ROOT)}")
-    return 0
+    args = check_argument(__doc__.splitlines()[0])
+    return write_or_check(OUTPUT, build(datetime.date.today().isoformat()), args.check)
 
 
 if __name__ == "__main__":
